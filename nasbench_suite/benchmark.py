@@ -1,0 +1,110 @@
+"""The benchmark contract: a table of cells with their graphs, targets and costs.
+
+A benchmark plugin subclasses :class:`Benchmark`, sets ``name``, ``description``, ``targets``
+and ``default_target``, and implements :meth:`Benchmark.load` returning a :class:`BenchmarkTable`.
+Keyword options of ``__init__`` (e.g. ``path`` to a user's official data file) can be set from
+the CLI as ``--benchmark NAME:key=value``.
+"""
+
+from __future__ import annotations
+
+import abc
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+import numpy as np
+
+from nasbench_suite.architectures import Architectures
+
+
+@dataclass(frozen=True, eq=False)
+class BenchmarkTable:
+    """A loaded benchmark: every cell's graph, target metrics and costs.
+
+    Attributes:
+        archs: all cells of the table (their ``costs`` hold params/FLOPs/latency where known).
+        targets: metric name -> ``(n,)`` float64 array (NaN where the table has no value).
+        mutation_encoding: ``(n, d)`` integer array in which one mutation of the space changes one
+            column; used to find neighbours. Defaults to the flattened graph encoding.
+    """
+
+    archs: Architectures
+    targets: Mapping[str, np.ndarray]
+    mutation_encoding: np.ndarray | None = None
+    _neighbour_index: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for name, values in self.targets.items():
+            if len(values) != len(self.archs):
+                raise ValueError(f"target {name!r}: expected {len(self.archs)} values (got {len(values)})")
+
+    def __len__(self) -> int:
+        return len(self.archs)
+
+    def indices_with(self, target: str) -> np.ndarray:
+        """Indices of the cells that have a value for ``target``."""
+        return np.flatnonzero(np.isfinite(self.targets[target]))
+
+    def sample(self, n: int, rng: np.random.Generator, exclude: np.ndarray | None = None) -> np.ndarray:
+        """``n`` distinct cell indices drawn uniformly, avoiding ``exclude``."""
+        pool = np.arange(len(self)) if exclude is None else np.setdiff1d(np.arange(len(self)), exclude)
+        if n > len(pool):
+            raise ValueError(f"cannot sample {n} cells from {len(pool)} available")
+        return rng.choice(pool, size=n, replace=False)
+
+    def enumerate(self) -> np.ndarray:
+        """Every cell index (tables are finite, so enumeration is always feasible)."""
+        return np.arange(len(self))
+
+    @cached_property
+    def _encoding(self) -> np.ndarray:
+        if self.mutation_encoding is not None:
+            return np.asarray(self.mutation_encoding)
+        upper = np.triu_indices(self.archs.space.max_nodes, k=1)
+        edges = self.archs.adjacency[:, upper[0], upper[1]].astype(np.int16)
+        return np.concatenate([edges, self.archs.operations.astype(np.int16)], axis=1)
+
+    @cached_property
+    def _neighbour_groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per column: a group id per cell for the encoding with that column masked, and the order."""
+        encoding = self._encoding
+        groups = []
+        for column in range(encoding.shape[1]):
+            masked = np.delete(encoding, column, axis=1)
+            _, group = np.unique(masked, axis=0, return_inverse=True)
+            groups.append((group.ravel(), np.argsort(group.ravel(), kind="stable")))
+        return groups
+
+    def neighbours(self, index: int) -> np.ndarray:
+        """Cells of the table that differ from cell ``index`` by one mutation (one column)."""
+        if index not in self._neighbour_index:
+            found: set[int] = set()
+            for group, order in self._neighbour_groups:
+                g = group[index]
+                lo, hi = np.searchsorted(group[order], [g, g + 1])
+                found.update(order[lo:hi].tolist())
+            found.discard(index)
+            self._neighbour_index[index] = np.array(sorted(found), dtype=np.int64)
+        return self._neighbour_index[index]
+
+
+class Benchmark(abc.ABC):
+    """Base class of benchmark plugins."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    citation: ClassVar[str] = ""
+    targets: ClassVar[tuple[str, ...]]
+    default_target: ClassVar[str]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword options this instance was built with (for records and leaderboards)."""
+        names = list(inspect.signature(type(self).__init__).parameters)[1:]
+        return {name: getattr(self, name) for name in names if hasattr(self, name)}
+
+    @abc.abstractmethod
+    def load(self) -> BenchmarkTable:
+        """Read the table; raise :class:`nasbench_suite.errors.DataFileError` on a bad file."""

@@ -1,0 +1,287 @@
+"""The ``nasbench-suite`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import nasbench_suite
+from nasbench_suite import leaderboard
+from nasbench_suite.errors import ConfigError, SuiteError
+from nasbench_suite.protocol import Suite
+from nasbench_suite.registry import Registry, load_registry
+from nasbench_suite.results import ResultsStore, load_results
+from nasbench_suite.runner import execute, plan_runs, resolve_device
+from nasbench_suite.specs import parse_spec
+
+DEFAULT_BENCHMARKS = ["nb201-cifar10"]
+DEFAULT_TRAIN_SIZES = "10,32,100,316,1000"
+DEFAULT_SEEDS = 10
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers (got {text!r})") from None
+
+
+def _test_size(text: str) -> int | None:
+    if text == "all":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer or 'all' (got {text!r})") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nasbench-suite", description=nasbench_suite.__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"nasbench-suite {nasbench_suite.__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="score predictors on benchmarks and print the leaderboard")
+    run.add_argument(
+        "--benchmark",
+        action="append",
+        metavar="NAME[:key=value,...]",
+        help=f"benchmark spec, repeatable; target=NAME picks the metric (default {DEFAULT_BENCHMARKS[0]})",
+    )
+    run.add_argument(
+        "--predictor",
+        action="append",
+        metavar="NAME[:key=value,...]",
+        help="predictor spec with hyper-parameters, repeatable (default: every fast predictor)",
+    )
+    run.add_argument(
+        "--train-sizes",
+        type=_int_list,
+        default=_int_list(DEFAULT_TRAIN_SIZES),
+        help=f"comma-separated training-set sizes (default {DEFAULT_TRAIN_SIZES})",
+    )
+    run.add_argument(
+        "--seeds", type=int, default=DEFAULT_SEEDS, help=f"number of seeds 0..N-1 (default {DEFAULT_SEEDS})"
+    )
+    run.add_argument(
+        "--test-size",
+        type=_test_size,
+        default=None,
+        help="test cells per run, or 'all' (every cell outside the largest training set; default)",
+    )
+    run.add_argument(
+        "--unlabelled-factor",
+        type=int,
+        default=10,
+        help="unlabelled pool = factor x train size, for predictors that need one (default 10)",
+    )
+    run.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
+    run.add_argument("--out", default="results", help="results directory (default ./results)")
+    run.add_argument("--force", action="store_true", help="recompute runs already in the results")
+    run.add_argument("--format", default="markdown", help="leaderboard format (markdown, github, latex, html, csv)")
+
+    board = commands.add_parser("leaderboard", help="aggregate results into a ranked leaderboard")
+    board.add_argument("results", nargs="*", default=["results"], help="results directories or .jsonl files")
+    board.add_argument("--format", default="markdown", help="markdown, github, latex, html or csv")
+    board.add_argument("--plot", metavar="DIR", help="also write Kendall-tau-vs-train-size figures (PNG + SVG)")
+    board.add_argument("--output", metavar="FILE", help="write the leaderboard to FILE instead of stdout")
+
+    for name, text in (
+        ("plugins", "list plugins and what they contribute"),
+        ("benchmarks", "list benchmarks with sizes and targets"),
+        ("predictors", "list predictors with what they need"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _report_plugin_failures(registry: Registry) -> None:
+    for failure in registry.failures:
+        print(f"nasbench-suite: warning: {failure.error}", file=sys.stderr)
+
+
+def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
+    suite = Suite(registry)
+    if args.seeds < 1:
+        raise ConfigError(f"--seeds: expected at least 1 (got {args.seeds})")
+    benchmarks = [parse_spec(text, "benchmark") for text in (args.benchmark or DEFAULT_BENCHMARKS)]
+    if args.predictor:
+        predictors = [parse_spec(text, "predictor") for text in args.predictor]
+    else:
+        predictors = [
+            parse_spec(name, "predictor")
+            for name in registry.predictors.names()
+            if registry.predictors.get(name).cls.fast
+        ]
+    device = resolve_device(args.device)
+    leaderboard.render([], args.format)  # validates --format before any work
+    runs = plan_runs(
+        suite,
+        benchmarks,
+        predictors,
+        args.train_sizes,
+        list(range(args.seeds)),
+        args.test_size,
+        device,
+        args.unlabelled_factor,
+        skip_incompatible=not args.predictor,
+    )
+    store = ResultsStore(args.out)
+    try:
+        outcome = execute(suite, runs, store, jobs=args.jobs, force=args.force)
+    except KeyboardInterrupt:
+        print(
+            f"nasbench-suite: interrupted; finished runs are saved in {store.path}; re-run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    keys = {run.config.key() for run in runs}
+    records = [r for r in store.records() if r["key"] in keys]
+    latest = {r["key"]: r for r in records}
+    print(leaderboard.render(list(latest.values()), args.format))
+    command = "nasbench-suite " + shlex.join(sys.argv[1:])
+    board_path = Path(args.out) / "leaderboard.md"
+    all_records = load_results([args.out])
+    board_path.write_text(
+        f"# Leaderboard\n\nProduced by `{command}`; every run is in `{store.path.name}`.\n\n"
+        + leaderboard.render(all_records, "markdown")
+    )
+    print(
+        f"{outcome.finished} runs finished, {outcome.failed} failed, {outcome.skipped} already done; "
+        f"results in {store.path}, leaderboard in {board_path}",
+        file=sys.stderr,
+    )
+    for error in outcome.errors[:10]:
+        print(f"  failed: {error}", file=sys.stderr)
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace, registry: Registry) -> int:
+    records = load_results(args.results)
+    text = leaderboard.render(records, args.format)
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        print(text)
+    if args.plot:
+        for path in leaderboard.plot(records, args.plot):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
+    rows = []
+    for info in registry.plugins.values():
+        contributes = {
+            kind.label: [e.name for e in kind.entries.values() if e.plugin.name == info.name]
+            for kind in (registry.predictors, registry.benchmarks, registry.strategies)
+        }
+        rows.append(
+            {
+                "name": info.name,
+                "distribution": info.distribution,
+                "version": info.version,
+                "contributes": {k: v for k, v in contributes.items() if v},
+            }
+        )
+    failures = [{"name": f.name, "distribution": f.distribution, "error": f.error} for f in registry.failures]
+    if args.json:
+        print(json.dumps({"plugins": rows, "failures": failures}, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['name']} ({row['distribution']} {row['version']})")
+        for label, names in row["contributes"].items():
+            print(f"  {label}s: {', '.join(names)}")
+    for failure in failures:
+        print(f"FAILED {failure['name']}: {failure['error']}")
+    return 0
+
+
+def cmd_benchmarks(args: argparse.Namespace, registry: Registry) -> int:
+    suite = Suite(registry)
+    rows = []
+    for name in registry.benchmarks.names():
+        entry = registry.benchmarks.get(name)
+        try:
+            table = suite.table(parse_spec(name, "benchmark"))
+            size, costs = len(table), sorted(table.archs.costs)
+        except SuiteError as exc:
+            size, costs = None, [f"error: {exc}"]
+        rows.append(
+            {
+                "name": name,
+                "cells": size,
+                "targets": list(entry.cls.targets),
+                "default_target": entry.cls.default_target,
+                "costs": costs,
+                "description": entry.cls.description,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(
+                f"{row['name']}: {row['cells']} cells; targets {', '.join(row['targets'])} "
+                f"(default {row['default_target']}); costs {', '.join(row['costs']) or '-'}"
+            )
+    return 0
+
+
+def cmd_predictors(args: argparse.Namespace, registry: Registry) -> int:
+    rows = []
+    for name in registry.predictors.names():
+        entry = registry.predictors.get(name)
+        rows.append(
+            {
+                "name": name,
+                "needs": sorted(entry.cls.needs),
+                "fast": entry.cls.fast,
+                "plugin": entry.plugin.name,
+                "params": entry.cls.param_names(),
+                "description": entry.cls.description,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['name']}: {row['description']} [needs: {', '.join(row['needs']) or 'nothing'}]")
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "leaderboard": cmd_leaderboard,
+    "plugins": cmd_plugins,
+    "benchmarks": cmd_benchmarks,
+    "predictors": cmd_predictors,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    registry = load_registry()
+    _report_plugin_failures(registry)
+    try:
+        return COMMANDS[args.command](args, registry)
+    except ConfigError as exc:
+        parser.exit(2, f"nasbench-suite: error: {exc}\n")
+    except SuiteError as exc:
+        print(f"nasbench-suite: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Every extension point of the suite, in one place.
+
+Plugins implement these hooks with :data:`hookimpl` and are discovered through the entry-point
+group ``nasbench_suite``. Each ``register_*`` hook returns a list of classes; the registry
+validates what comes back (names, base classes, duplicates) and names the plugin on any problem.
+Hooks are called with keyword arguments only, so an implementation may accept fewer arguments
+than the spec and specs can grow without breaking plugins.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT_NAME = "nasbench_suite"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def register_predictors() -> list[type]:
+    """Return predictor classes (subclasses of :class:`nasbench_suite.Predictor`).
+
+    Zero-cost proxies are predictors too: they declare that they need no labels.
+    """
+
+
+@hookspec
+def register_benchmarks() -> list[type]:
+    """Return benchmark classes (subclasses of :class:`nasbench_suite.Benchmark`)."""
+
+
+@hookspec
+def register_search_strategies() -> list[type]:
+    """Return search-strategy classes (subclasses of :class:`nasbench_suite.SearchStrategy`)."""

@@ -1,0 +1,119 @@
+"""Every score the suite reports, as pure functions. The only place scores are computed.
+
+Correlations return ``nan`` when they are undefined (fewer than two cells, or constant
+predictions or targets); the runner records that as *undefined*, never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+DEFAULT_TOP_K = (10, 100)
+
+
+def _validated(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"expected two 1-d arrays of equal length (got {y_true.shape} and {y_pred.shape})")
+    return y_true, y_pred
+
+
+def _undefined(y_true: np.ndarray, y_pred: np.ndarray) -> bool:
+    return len(y_true) < 2 or np.ptp(y_true) == 0 or np.ptp(y_pred) == 0
+
+
+def kendall_tau(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Kendall's tau-b (ties handled), ``nan`` when undefined."""
+    y_true, y_pred = _validated(y_true, y_pred)
+    if _undefined(y_true, y_pred):
+        return math.nan
+    return float(stats.kendalltau(y_true, y_pred, variant="b").statistic)
+
+
+def spearman(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Spearman's rank correlation, ``nan`` when undefined."""
+    y_true, y_pred = _validated(y_true, y_pred)
+    if _undefined(y_true, y_pred):
+        return math.nan
+    return float(stats.spearmanr(y_true, y_pred).statistic)
+
+
+def pearson(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Pearson's linear correlation, ``nan`` when undefined."""
+    y_true, y_pred = _validated(y_true, y_pred)
+    if _undefined(y_true, y_pred):
+        return math.nan
+    return float(stats.pearsonr(y_true, y_pred).statistic)
+
+
+def precision_at_k(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> float:
+    """Fraction of the true top-``k`` cells that are also in the predicted top-``k``.
+
+    Ties are broken by a stable sort on the negated score, so the result is deterministic.
+    ``nan`` when there are fewer than ``k`` cells.
+    """
+    y_true, y_pred = _validated(y_true, y_pred)
+    if k < 1:
+        raise ValueError(f"k must be >= 1 (got {k})")
+    if len(y_true) < k:
+        return math.nan
+    true_top = np.argsort(-y_true, kind="stable")[:k]
+    pred_top = np.argsort(-y_pred, kind="stable")[:k]
+    return len(np.intersect1d(true_top, pred_top)) / k
+
+
+def score_predictions(
+    y_true: np.ndarray, y_pred: np.ndarray, top_k: tuple[int, ...] = DEFAULT_TOP_K
+) -> dict[str, float]:
+    """All prediction metrics of one run, keyed by the names used in records and leaderboards."""
+    scores = {
+        "kendall_tau": kendall_tau(y_true, y_pred),
+        "spearman": spearman(y_true, y_pred),
+        "pearson": pearson(y_true, y_pred),
+    }
+    for k in top_k:
+        scores[f"precision_at_{k}"] = precision_at_k(y_true, y_pred, k)
+    return scores
+
+
+def expected_random_evaluations(space_size: int, target_size: int) -> float:
+    """E[N_rand]: look-ups random sampling without replacement needs to first hit a target cell.
+
+    Exact: ``(|S| + 1) / (|T| + 1)``.
+    """
+    if not 0 < target_size <= space_size:
+        raise ValueError(f"need 0 < target size <= space size (got {target_size} and {space_size})")
+    return (space_size + 1) / (target_size + 1)
+
+
+def sample_efficiency_gain(evaluations_per_seed: np.ndarray, space_size: int, target_size: int) -> float:
+    """SEG(M) = E[N_rand] / mean over seeds of N_M (runs that never hit count at their budget)."""
+    evaluations = np.asarray(evaluations_per_seed, dtype=np.float64)
+    if evaluations.size == 0 or np.any(evaluations < 1):
+        raise ValueError("expected at least one seed, each with >= 1 evaluation")
+    return expected_random_evaluations(space_size, target_size) / float(evaluations.mean())
+
+
+def bootstrap_interval(
+    values: np.ndarray, confidence: float = 0.95, resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean; ``(nan, nan)`` with fewer than two finite values."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if len(values) < 2:
+        return (math.nan, math.nan)
+    if np.ptp(values) == 0:
+        return (float(values[0]), float(values[0]))
+    result = stats.bootstrap(
+        (values,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=resamples,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
+    return (float(result.confidence_interval.low), float(result.confidence_interval.high))

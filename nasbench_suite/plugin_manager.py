@@ -1,0 +1,114 @@
+"""Build the pluggy plugin manager and load plugins from entry points.
+
+Environment variables (read when the manager is built, never at import):
+
+``NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD``
+    When set to a non-empty value other than ``0``, no entry point is loaded.
+``NASBENCH_SUITE_PLUGINS``
+    Comma-separated entry-point names; when set, only these plugins are loaded.
+
+A plugin that fails to import is recorded as a :class:`PluginFailure` and skipped, so one
+broken distribution never takes the suite down.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+from dataclasses import dataclass, field
+
+import pluggy
+
+from nasbench_suite import hookspecs
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "nasbench_suite"
+DISABLE_AUTOLOAD_ENV = "NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD"
+SELECT_PLUGINS_ENV = "NASBENCH_SUITE_PLUGINS"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """Where a loaded plugin comes from."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that could not be used, and why."""
+
+    name: str
+    distribution: str | None
+    error: str
+
+
+@dataclass
+class LoadedPlugins:
+    """The plugin manager plus what was loaded and what failed."""
+
+    manager: pluggy.PluginManager
+    infos: dict[str, PluginInfo] = field(default_factory=dict)
+    failures: list[PluginFailure] = field(default_factory=list)
+
+
+def _autoload_disabled() -> bool:
+    value = os.environ.get(DISABLE_AUTOLOAD_ENV, "")
+    return value not in ("", "0")
+
+
+def _selected_names() -> set[str] | None:
+    value = os.environ.get(SELECT_PLUGINS_ENV)
+    if value is None:
+        return None
+    return {name.strip() for name in value.split(",") if name.strip()}
+
+
+def build_plugin_manager(extra_plugins: dict[str, object] | None = None) -> LoadedPlugins:
+    """Create a plugin manager, load entry points, and register ``extra_plugins``.
+
+    ``extra_plugins`` maps a name to a plugin object (a module or instance with hookimpls); tests
+    use it to add plugins without installing anything.
+    """
+    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    loaded = LoadedPlugins(manager=manager)
+    if not _autoload_disabled():
+        _load_entry_points(loaded, _selected_names())
+    for name, plugin in (extra_plugins or {}).items():
+        manager.register(plugin, name=name)
+        loaded.infos[name] = PluginInfo(name=name, distribution=None, version=None)
+    manager.check_pending()
+    return loaded
+
+
+def _load_entry_points(loaded: LoadedPlugins, selected: set[str] | None) -> None:
+    entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    for entry_point in sorted(entry_points, key=lambda ep: ep.name):
+        if selected is not None and entry_point.name not in selected:
+            continue
+        dist = entry_point.dist
+        dist_name = dist.metadata["Name"] if dist is not None else None
+        version = dist.version if dist is not None else None
+        if loaded.manager.get_plugin(entry_point.name) is not None:
+            loaded.failures.append(
+                PluginFailure(
+                    entry_point.name,
+                    dist_name,
+                    f'a plugin named "{entry_point.name}" is already registered; entry-point names must be unique',
+                )
+            )
+            continue
+        try:
+            plugin = entry_point.load()
+            loaded.manager.register(plugin, name=entry_point.name)
+        except Exception as exc:  # a broken plugin must not take the suite down
+            message = f'Error importing plugin "{entry_point.name}": {type(exc).__name__}: {exc}'
+            log.warning(message)
+            loaded.failures.append(PluginFailure(entry_point.name, dist_name, message))
+            continue
+        loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version)

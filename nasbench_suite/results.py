@@ -1,0 +1,116 @@
+"""The JSON Lines results store: one record per finished run, appended atomically.
+
+Appends take an exclusive ``flock`` and write one whole line, so two processes writing to the
+same directory never interleave. A line left half-written by a kill is ignored on reading and
+sealed off before the next append, so nothing after it is lost.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from nasbench_suite.errors import ResultsError
+
+log = logging.getLogger(__name__)
+
+RESULTS_FILE = "runs.jsonl"
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+class ResultsStore:
+    """Records of one results directory (``<dir>/runs.jsonl``)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / RESULTS_FILE
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = json.dumps(_clean(record), sort_keys=True, default=_json_default, allow_nan=False) + "\n"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "ab") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                try:
+                    if handle.tell() > 0 and not _ends_with_newline(self.path):
+                        handle.write(b"\n")  # seal a line cut short by a kill
+                    handle.write(line.encode("utf-8"))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError as exc:
+            raise ResultsError(f"{self.path}: cannot append a result ({exc.strerror})") from None
+
+    def records(self) -> list[dict[str, Any]]:
+        return read_records(self.path) if self.path.exists() else []
+
+    def finished_keys(self) -> set[str]:
+        """Keys of runs that finished successfully (errored runs are retried)."""
+        return {r["key"] for r in self.records() if r.get("status") == "ok"}
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """Parse a JSON Lines results file; an unterminated last line (a killed write) is skipped."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read results ({exc})") from None
+    lines = text.split("\n")
+    complete, tail = lines[:-1], lines[-1]
+    if tail.strip():
+        log.warning("%s: ignoring an unterminated last line (an interrupted write)", path)
+    records = []
+    for number, line in enumerate(complete, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if number == len(complete) or not line.rstrip().endswith("}"):
+                log.warning("%s:%d: skipping a line cut short by an interrupted write", path, number)
+                continue
+            raise ResultsError(f"{path}:{number}: not a JSON record ({exc.msg})") from None
+        if not isinstance(record, dict) or "key" not in record or "status" not in record:
+            raise ResultsError(f"{path}:{number}: expected a run record with 'key' and 'status'")
+        records.append(record)
+    return records
+
+
+def load_results(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Records from results files or directories; the latest record of each run wins."""
+    latest: dict[str, dict[str, Any]] = {}
+    for path in map(Path, paths):
+        file = path / RESULTS_FILE if path.is_dir() else path
+        if not file.exists():
+            raise ResultsError(f"{file}: no results file (expected a directory with {RESULTS_FILE} or a .jsonl file)")
+        for record in read_records(file):
+            latest[record["key"]] = record
+    return list(latest.values())

@@ -1,0 +1,179 @@
+"""Plan runs (validating everything before any work starts) and execute them, serially or in
+parallel processes, appending each record the moment its run finishes."""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import logging
+import multiprocessing
+import sys
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+from nasbench_suite.errors import ConfigError
+from nasbench_suite.protocol import RunConfig, Suite
+from nasbench_suite.registry import load_registry
+from nasbench_suite.results import ResultsStore
+from nasbench_suite.specs import Spec
+
+log = logging.getLogger(__name__)
+
+TARGET_OPTION = "target"
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    config: RunConfig
+    benchmark: Spec  # without the harness's ``target`` option
+    predictor: Spec
+
+
+@dataclass
+class Outcome:
+    """What an execution did."""
+
+    finished: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` -> ``cuda`` when a CUDA device is present, else ``cpu``; validates ``cuda``."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ConfigError(f"--device: expected auto, cpu or cuda (got {device!r})")
+    if device == "cpu":
+        return device
+    import torch
+
+    available = torch.cuda.is_available()
+    if device == "cuda" and not available:
+        raise ConfigError("--device cuda: no CUDA device is available (torch.cuda.is_available() is False)")
+    return "cuda" if available else "cpu"
+
+
+def plan_runs(
+    suite: Suite,
+    benchmarks: list[Spec],
+    predictors: list[Spec],
+    train_sizes: list[int],
+    seeds: list[int],
+    test_size: int | None,
+    device: str,
+    unlabelled_factor: int = 10,
+    skip_incompatible: bool = False,
+) -> list[PlannedRun]:
+    """Every run of the grid, after checking names, options, sizes and predictor needs.
+
+    ``test_size=None`` tests on every cell outside the largest training set. Incompatible
+    (benchmark, predictor) pairs raise :class:`ConfigError`, or are left out with a log message
+    when ``skip_incompatible`` (the default suite).
+    """
+    if not train_sizes or min(train_sizes) < 1:
+        raise ConfigError(f"--train-sizes: expected positive integers (got {train_sizes})")
+    if not seeds or min(seeds) < 0:
+        raise ConfigError(f"--seeds: expected at least one non-negative seed (got {seeds})")
+    if test_size is not None and test_size < 2:
+        raise ConfigError(f"--test-size: expected at least 2 cells (got {test_size})")
+    if not benchmarks or not predictors:
+        raise ConfigError("nothing to run: expected at least one benchmark and one predictor")
+    for spec in predictors:
+        suite.check_predictor_options(spec)
+    planned = []
+    for raw in benchmarks:
+        options = dict(raw.options)
+        target_option = options.pop(TARGET_OPTION, None)
+        bench_spec = Spec(raw.name, options)
+        bench = suite.benchmark(bench_spec)
+        target = target_option or bench.default_target
+        if target not in bench.targets:
+            raise ConfigError(
+                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(bench.targets)}"
+            )
+        table = suite.table(bench_spec)
+        pool = len(table.indices_with(target))
+        for spec in predictors:
+            missing = suite.missing_needs(spec.name, table)
+            if missing:
+                message = f"predictor {spec.name} needs {', '.join(missing)}, which benchmark {raw.name} does not have"
+                if not skip_incompatible:
+                    raise ConfigError(message)
+                log.info("skipping: %s", message)
+                continue
+            unlabelled = "unlabelled" in suite.predictor_class(spec.name).needs
+            for train_size in sorted(set(train_sizes)):
+                size = test_size if test_size is not None else pool - max(train_sizes)
+                extra = unlabelled_factor * train_size if unlabelled else 0
+                if size < 2 or size + train_size + extra > pool:
+                    raise ConfigError(
+                        f"benchmark {raw.name}: train size {train_size} + test size {size}"
+                        f"{f' + unlabelled {extra}' if extra else ''} exceeds the {pool} cells with target {target!r}"
+                    )
+                for seed in seeds:
+                    config = RunConfig(str(bench_spec), target, str(spec), train_size, size, seed, device, extra)
+                    planned.append(PlannedRun(config, bench_spec, spec))
+    return planned
+
+
+_worker_suite: Suite | None = None
+
+
+def _init_worker() -> None:
+    global _worker_suite
+    logging.basicConfig(level=logging.WARNING)
+    _worker_suite = Suite(load_registry())
+
+
+def _run_in_worker(run: PlannedRun) -> dict:
+    assert _worker_suite is not None
+    return _worker_suite.execute(run.config, run.benchmark, run.predictor)
+
+
+def execute(
+    suite: Suite,
+    runs: list[PlannedRun],
+    store: ResultsStore,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool | None = None,
+) -> Outcome:
+    """Execute ``runs`` not yet finished in ``store`` (all of them with ``force``)."""
+    if jobs < 1:
+        raise ConfigError(f"--jobs: expected a positive integer (got {jobs})")
+    outcome = Outcome()
+    done = set() if force else store.finished_keys()
+    todo = [run for run in runs if run.config.key() not in done]
+    outcome.skipped = len(runs) - len(todo)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(todo), disable=not show, desc="runs", unit="run")
+
+    def record(result: dict) -> None:
+        store.append(result)
+        if result["status"] == "ok":
+            outcome.finished += 1
+        else:
+            outcome.failed += 1
+            outcome.errors.append(result["error"])
+        bar.update(1)
+
+    try:
+        if jobs == 1:
+            for run in todo:
+                record(suite.execute(run.config, run.benchmark, run.predictor))
+        else:
+            context = multiprocessing.get_context("spawn")
+            with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
+                pending = {pool.submit(_run_in_worker, run): run for run in todo}
+                for future in futures.as_completed(pending):
+                    run = pending[future]
+                    try:
+                        result = future.result()
+                    except futures.process.BrokenProcessPool as exc:
+                        outcome.failed += 1
+                        outcome.errors.append(f"{run.config.predictor} on {run.config.benchmark}: worker died ({exc})")
+                        continue
+                    record(result)
+    finally:
+        bar.close()
+    return outcome

@@ -1,0 +1,157 @@
+"""NAS-Bench-101: CIFAR-10 cells of up to 7 nodes and 9 edges, trained for 108 epochs.
+
+Two sources, one benchmark:
+
+* the shipped compact table (151,644 real cells with their 3 training repeats), and
+* the official ``nasbench_only108.tfrecord`` / ``nasbench_full.tfrecord`` (all 423,624 cells)
+  when the user passes ``--benchmark nb101:path=FILE`` (and optionally ``epochs=4|12|36|108``).
+
+Cells are identified by the official NAS-Bench-101 module hash (:func:`module_hash`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from nasbench_suite import Architectures, Benchmark, BenchmarkTable, ConfigError, DataFileError, SearchSpace
+from nbs_tables.datafiles import load_npz, shipped_path
+from nbs_tables.tfrecord import read_nb101_tfrecord
+
+OPERATIONS = ("conv1x1-bn-relu", "conv3x3-bn-relu", "maxpool3x3")
+SPACE = SearchSpace("nb101", ("input", *OPERATIONS, "output"), max_nodes=7)
+DATA_FILE = "nb101.npz"
+_HASH_LABELS = ("conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3")  # the official hashing order
+_UPPER = np.triu_indices(SPACE.max_nodes, k=1)
+REPEAT_ARRAYS = ("val_accuracy", "test_accuracy", "halfway_val_accuracy", "training_time")
+
+
+def module_hash(matrix: np.ndarray, operations: list[str] | tuple[str, ...]) -> str:
+    """The official NAS-Bench-101 hash of a pruned cell (iterated MD5 of degrees and labels)."""
+    matrix = np.asarray(matrix)
+    vertices = len(operations)
+    labels = [-1] + [_HASH_LABELS.index(op) for op in operations[1:-1]] + [-2]
+    in_degree = matrix.sum(axis=0).tolist()
+    out_degree = matrix.sum(axis=1).tolist()
+    hashes = [hashlib.md5(str(h).encode("utf-8")).hexdigest() for h in zip(out_degree, in_degree, labels)]
+    for _ in range(vertices):
+        hashes = [
+            hashlib.md5(
+                (
+                    "".join(sorted(hashes[w] for w in range(vertices) if matrix[w, v]))
+                    + "|"
+                    + "".join(sorted(hashes[w] for w in range(vertices) if matrix[v, w]))
+                    + "|"
+                    + hashes[v]
+                ).encode("utf-8")
+            ).hexdigest()
+            for v in range(vertices)
+        ]
+    return hashlib.md5(str(sorted(hashes)).encode("utf-8")).hexdigest()
+
+
+def pack_adjacency(matrices: np.ndarray) -> np.ndarray:
+    """``(n, 7, 7)`` 0/1 upper-triangular matrices -> ``(n,)`` uint32 bit fields (21 bits)."""
+    bits = matrices[:, _UPPER[0], _UPPER[1]].astype(np.uint32)
+    return (bits << np.arange(bits.shape[1], dtype=np.uint32)).sum(axis=1, dtype=np.uint32)
+
+
+def unpack_adjacency(packed: np.ndarray) -> np.ndarray:
+    bits = (packed[:, None] >> np.arange(len(_UPPER[0]), dtype=np.uint32)) & 1
+    matrices = np.zeros((len(packed), SPACE.max_nodes, SPACE.max_nodes), dtype=np.uint8)
+    matrices[:, _UPPER[0], _UPPER[1]] = bits
+    return matrices
+
+
+def _build_table(arrays: dict[str, np.ndarray]) -> BenchmarkTable:
+    ids = np.array([bytes(row).hex() for row in arrays["hash"]], dtype=object)
+    archs = Architectures(
+        SPACE,
+        ids,
+        unpack_adjacency(arrays["adjacency"]),
+        arrays["operations"].astype(np.int16),
+        {"params": arrays["params"].astype(np.float64), "training_time": arrays["training_time"].mean(axis=1)},
+    )
+    targets = {name: arrays[name].astype(np.float64).mean(axis=1) for name in NB101.targets}
+    return BenchmarkTable(archs, targets)
+
+
+def load_shipped() -> dict[str, np.ndarray]:
+    expected = {"hash": (16,), "adjacency": (), "operations": (SPACE.max_nodes,), "params": ()}
+    expected.update({name: (3,) for name in REPEAT_ARRAYS})
+    return load_npz(shipped_path(DATA_FILE), expected)
+
+
+def arrays_from_tfrecord(path: Path, epochs: int = 108) -> dict[str, np.ndarray]:
+    """Collect the 3 repeats of every cell at the ``epochs`` budget from an official TFRecord file."""
+    cells: dict[str, dict] = {}
+    repeats: dict[str, list] = defaultdict(list)
+    for record in read_nb101_tfrecord(path):
+        if record.epochs != epochs:
+            continue
+        if record.module_hash not in cells:
+            cells[record.module_hash] = {
+                "adjacency": record.adjacency,
+                "ops": record.operations,
+                "params": record.trainable_parameters,
+            }
+        if len(record.evaluations) < 2:
+            raise DataFileError(path, f"cell {record.module_hash}: expected halfway and final evaluations")
+        halfway, final = record.evaluations[-2], record.evaluations[-1]
+        repeats[record.module_hash].append(
+            (final.validation_accuracy, final.test_accuracy, halfway.validation_accuracy, final.training_time)
+        )
+    if not cells:
+        raise DataFileError(path, f"no records with {epochs} epochs; expected an NB101 TFRecord file")
+    hashes = sorted(cells)
+    n = len(hashes)
+    out = {
+        "hash": np.frombuffer(bytes.fromhex("".join(hashes)), dtype=np.uint8).reshape(n, 16),
+        "operations": np.full((n, SPACE.max_nodes), -1, dtype=np.int8),
+        "params": np.array([cells[h]["params"] for h in hashes], dtype=np.int64),
+    }
+    matrices = np.zeros((n, SPACE.max_nodes, SPACE.max_nodes), dtype=np.uint8)
+    for k, h in enumerate(hashes):
+        ops = cells[h]["ops"]
+        size = len(ops)
+        matrices[k, :size, :size] = np.frombuffer(cells[h]["adjacency"].encode(), dtype=np.uint8).reshape(
+            size, size
+        ) - ord("0")
+        out["operations"][k, :size] = [SPACE.operations.index(op) for op in ops]
+    out["adjacency"] = pack_adjacency(matrices)
+    runs = np.full((n, 3, len(REPEAT_ARRAYS)), np.nan)
+    for k, h in enumerate(hashes):
+        values = repeats[h][:3]
+        runs[k, : len(values)] = values
+    for j, name in enumerate(REPEAT_ARRAYS):
+        out[name] = runs[:, :, j]
+    return out
+
+
+class NB101(Benchmark):
+    """NAS-Bench-101 on CIFAR-10 (mean of the 3 training repeats)."""
+
+    name = "nb101"
+    description = "NAS-Bench-101 cells on CIFAR-10, 108 epochs: mean validation/test accuracy of 3 repeats"
+    targets = ("val_accuracy", "test_accuracy", "halfway_val_accuracy")
+    default_target = "val_accuracy"
+    citation = (
+        "Ying et al., NAS-Bench-101, ICML 2019 (Apache-2.0). Compact table of 151,644 cells from "
+        "apourchot/to_share_or_not_to_share (MIT)."
+    )
+
+    def __init__(self, path: str | None = None, epochs: int = 108) -> None:
+        self.path = path
+        self.epochs = int(epochs)
+        if self.epochs not in (4, 12, 36, 108):
+            raise ConfigError(f"benchmark nb101: epochs must be one of 4, 12, 36, 108 (got {epochs})")
+        if path is None and self.epochs != 108:
+            raise ConfigError("benchmark nb101: the shipped table has 108 epochs only; pass path=FILE for others")
+
+    def load(self) -> BenchmarkTable:
+        if self.path is None:
+            return _build_table(load_shipped())
+        return _build_table(arrays_from_tfrecord(Path(self.path), self.epochs))

