@@ -146,7 +146,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     records = [r for r in store.records() if r["key"] in keys]
     latest = {r["key"]: r for r in records}
     print(leaderboard.render(list(latest.values()), args.format))
-    command = "nasbench-suite " + shlex.join(sys.argv[1:])
+    command = "nasbench-suite " + shlex.join(args.argv)
     board_path = Path(args.out) / "leaderboard.md"
     all_records = load_results([args.out])
     board_path.write_text(
@@ -268,7 +268,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    args.argv = argv
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

@@ -86,7 +86,7 @@ class Registry:
 
     def _collect(self, kind: Kind) -> None:
         caller = getattr(self.loaded.manager.hook, kind.hook)
-        for impl in reversed(caller.get_hookimpls()):  # registration order
+        for impl in caller.get_hookimpls():  # registration order
             plugin_name = impl.plugin_name
             try:
                 returned = impl.function()

@@ -73,9 +73,9 @@ def _build_table(arrays: dict[str, np.ndarray]) -> BenchmarkTable:
         ids,
         unpack_adjacency(arrays["adjacency"]),
         arrays["operations"].astype(np.int16),
-        {"params": arrays["params"].astype(np.float64), "training_time": arrays["training_time"].mean(axis=1)},
+        {"params": arrays["params"].astype(np.float64), "training_time": np.nanmean(arrays["training_time"], axis=1)},
     )
-    targets = {name: arrays[name].astype(np.float64).mean(axis=1) for name in NB101.targets}
+    targets = {name: np.nanmean(arrays[name].astype(np.float64), axis=1) for name in NB101.targets}
     return BenchmarkTable(archs, targets)
 
 

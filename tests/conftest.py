@@ -1,0 +1,40 @@
+"""Shared fixtures. Tests load only the first-party plugins unless they say otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from nasbench_suite.protocol import Suite
+from nasbench_suite.registry import Registry, load_registry
+
+FIRST_PARTY = "tables,baselines"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# Collection-time code (parametrisations) must not see whatever else is installed either.
+os.environ["NASBENCH_SUITE_PLUGINS"] = FIRST_PARTY
+
+
+@pytest.fixture(autouse=True)
+def first_party_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NASBENCH_SUITE_PLUGINS", FIRST_PARTY)
+    monkeypatch.delenv("NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def suite(registry: Registry) -> Suite:
+    return Suite(registry)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"reference data not found at {SHARED_DATA} (needed to validate shipped tables)")
+    return SHARED_DATA

@@ -1,0 +1,177 @@
+"""The command line end to end, on tiny configurations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nasbench_suite.cli import main
+
+TINY = [
+    "--benchmark",
+    "nb201-cifar10",
+    "--train-sizes",
+    "20,50",
+    "--seeds",
+    "2",
+    "--test-size",
+    "300",
+    "--device",
+    "cpu",
+]
+
+
+def _run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _records(path):
+    return [json.loads(line) for line in (path / "runs.jsonl").read_text().splitlines()]
+
+
+def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
+    out_dir = tmp_path / "res"
+    code, out, err = _run(
+        capsys,
+        "run",
+        *TINY,
+        "--predictor",
+        "params",
+        "--predictor",
+        "onehot-xgb:n_estimators=30",
+        "--out",
+        str(out_dir),
+    )
+    assert code == 0
+    assert "| nb201-cifar10 |" in out and "onehot-xgb:n_estimators=30" in out
+    assert "8 runs finished, 0 failed, 0 already done" in err
+    assert len(_records(out_dir)) == 8
+    board = (out_dir / "leaderboard.md").read_text()
+    assert "Produced by `nasbench-suite run" in board and "| params" in board
+
+    code, _, err = _run(
+        capsys,
+        "run",
+        *TINY,
+        "--predictor",
+        "params",
+        "--predictor",
+        "onehot-xgb:n_estimators=30",
+        "--out",
+        str(out_dir),
+    )
+    assert code == 0 and "0 runs finished, 0 failed, 8 already done" in err
+    assert len(_records(out_dir)) == 8
+
+    code, _, err = _run(capsys, "run", *TINY, "--predictor", "params", "--out", str(out_dir), "--force")
+    assert "4 runs finished" in err and len(_records(out_dir)) == 12
+
+
+def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
+    args = [*TINY, "--predictor", "onehot-xgb:n_estimators=30,n_jobs=1"]
+    assert _run(capsys, "run", *args, "--out", str(tmp_path / "serial"))[0] == 0
+    assert _run(capsys, "run", *args, "--out", str(tmp_path / "parallel"), "--jobs", "2")[0] == 0
+    serial = {r["key"]: r["kendall_tau"] for r in _records(tmp_path / "serial")}
+    parallel = {r["key"]: r["kendall_tau"] for r in _records(tmp_path / "parallel")}
+    assert serial == parallel and len(serial) == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--predictor", "nope"], "unknown predictor 'nope'; expected one of: onehot-xgb, params, random"),
+        (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
+        (["--train-sizes", "20000"], "exceeds the 15625 cells"),
+        (["--train-sizes", "0"], "--train-sizes: expected positive integers"),
+        (["--seeds", "0"], "--seeds: expected at least 1"),
+        (["--test-size", "1"], "--test-size: expected at least 2"),
+        (["--predictor", "onehot-xgb:depth=3"], "predictor onehot-xgb: unknown option 'depth'; expected one of"),
+        (["--predictor", "onehot-xgb:random_state=3"], "'random_state' is set by the harness"),
+        (["--predictor", "onehot-xgb:oops"], "expected key=value options"),
+        (["--benchmark", "nb201-cifar10:target=nope"], "unknown target 'nope'; expected one of test_accuracy"),
+        (["--benchmark", "nb101:epochs=7"], "epochs must be one of 4, 12, 36, 108"),
+        (["--benchmark", "nb201-cifar10:colour=red"], "benchmark nb201-cifar10: invalid options"),
+        (["--device", "tpu"], "--device: expected auto, cpu or cuda"),
+        (["--format", "docx"], "--format: expected one of"),
+        (["--jobs", "0"], "--jobs: expected a positive integer"),
+    ],
+)
+def test_bad_options_fail_before_any_work_with_exit_code_2(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            [
+                "run",
+                "--benchmark",
+                "nb201-cifar10",
+                "--out",
+                str(tmp_path / "r"),
+                "--test-size",
+                "100",
+                "--seeds",
+                "1",
+                "--train-sizes",
+                "10",
+                *args,
+            ]
+        )
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "r" / "runs.jsonl").exists()
+
+
+def test_params_on_a_benchmark_without_params_is_rejected_when_asked_for(tmp_path, capsys, monkeypatch):
+    from nbs_tables.nb201 import NB201Cifar10
+
+    original = NB201Cifar10.load
+
+    def without_costs(self):
+        table = original(self)
+        table.archs.costs.clear()
+        return table
+
+    monkeypatch.setattr(NB201Cifar10, "load", without_costs)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--predictor", "params", "--benchmark", "nb201-cifar10", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "predictor params needs cost:params, which benchmark nb201-cifar10 does not have" in capsys.readouterr().err
+
+
+def test_leaderboard_formats_and_plot(tmp_path, capsys):
+    out_dir = tmp_path / "res"
+    _run(capsys, "run", *TINY, "--predictor", "params", "--predictor", "random", "--out", str(out_dir))
+    for fmt, marker in (
+        ("markdown", "|:--"),
+        ("github", "| benchmark"),
+        ("latex", "\\toprule"),
+        ("html", "<table>"),
+        ("csv", "kendall_tau_mean"),
+    ):
+        code, out, _ = _run(capsys, "leaderboard", str(out_dir), "--format", fmt)
+        assert code == 0 and marker in out
+    code, _, err = _run(capsys, "leaderboard", str(out_dir), "--plot", str(tmp_path / "fig"))
+    assert code == 0
+    assert (tmp_path / "fig" / "nb201-cifar10-test_accuracy-kendall.png").stat().st_size > 1000
+    assert (tmp_path / "fig" / "nb201-cifar10-test_accuracy-kendall.svg").exists()
+
+
+def test_leaderboard_of_missing_results_is_a_one_line_error(tmp_path, capsys):
+    code, _, err = _run(capsys, "leaderboard", str(tmp_path / "none"))
+    assert code == 1 and "no results file" in err
+
+
+def test_listings(capsys):
+    code, out, _ = _run(capsys, "plugins", "--json")
+    listing = json.loads(out)
+    names = {p["name"]: p for p in listing["plugins"]}
+    assert names["baselines"]["contributes"]["predictor"] == ["random", "params", "onehot-xgb"]
+    assert names["tables"]["distribution"] == "nasbench-suite" and listing["failures"] == []
+    code, out, _ = _run(capsys, "benchmarks", "--json")
+    sizes = {row["name"]: row["cells"] for row in json.loads(out)}
+    assert sizes["nb201-cifar10"] == 15625 and sizes["nb101"] == 151644 and sizes["analognas-cifar10"] == 15625
+    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 14
+    code, out, _ = _run(capsys, "predictors")
+    assert "onehot-xgb:" in out and "needs: cost:params" in out
