@@ -9,11 +9,10 @@ the CLI as ``--benchmark NAME:key=value``.
 from __future__ import annotations
 
 import abc
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -99,11 +98,6 @@ class Benchmark(abc.ABC):
     citation: ClassVar[str] = ""
     targets: ClassVar[tuple[str, ...]]
     default_target: ClassVar[str]
-
-    def options(self) -> dict[str, Any]:
-        """The keyword options this instance was built with (for records and leaderboards)."""
-        names = list(inspect.signature(type(self).__init__).parameters)[1:]
-        return {name: getattr(self, name) for name in names if hasattr(self, name)}
 
     @abc.abstractmethod
     def load(self) -> BenchmarkTable:

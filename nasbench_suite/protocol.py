@@ -12,6 +12,7 @@ import logging
 import platform
 import traceback
 import zlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -160,6 +161,7 @@ class Suite:
             y_train = targets[split.train] if "labels" in predictor.needs else None
             context = FitContext(unlabelled=table.archs[split.unlabelled] if "unlabelled" in predictor.needs else None)
             train_archs = table.archs[split.train]
+            cuda = _cuda_peak_tracker(config.device)
             with measured() as fit_cost:
                 returned = predictor.fit(train_archs, y_train, context)
             if returned is not predictor:
@@ -186,6 +188,7 @@ class Suite:
                 fit_seconds=fit_cost.seconds,
                 predict_seconds=predict_cost.seconds,
                 peak_rss_mb=max(fit_cost.peak_rss_mb, predict_cost.peak_rss_mb),
+                peak_cuda_mb=cuda() if cuda else None,
             )
         record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         return record
@@ -202,6 +205,16 @@ def check_predictions(predictions: object, expected: int) -> np.ndarray:
     if not np.all(np.isfinite(values)):
         raise PredictorError(f"predict returned {int((~np.isfinite(values)).sum())} non-finite values")
     return values
+
+
+def _cuda_peak_tracker(device: str) -> Callable[[], float] | None:
+    """On ``cuda``, reset the allocator's peak and return a function reading it (MB)."""
+    if device != "cuda":
+        return None
+    import torch
+
+    torch.cuda.reset_peak_memory_stats()
+    return lambda: torch.cuda.max_memory_allocated() / 2**20
 
 
 def _plugin_dict(entry: Any) -> dict[str, Any]:

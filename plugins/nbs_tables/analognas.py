@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import pickle
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -66,9 +65,7 @@ class AnalogNASCifar10(Benchmark):
     description = "AnalogNAS-Bench: NB201 cells on CIFAR-10, digital vs analog in-memory hardware accuracy (%)"
     targets = ACCURACIES + DRIFTS
     default_target = "analog_accuracy"
-    citation = "Benmeziane et al., AnalogNAS-Bench, 2025; package analog-nasbench " + (
-        version("analog-nasbench") if importlib.util.find_spec("analognasbench") else ""
-    )
+    citation = "Benmeziane et al., AnalogNAS-Bench, 2025 (package analog-nasbench)"
 
     def load(self) -> BenchmarkTable:
         path = data_file()

@@ -25,7 +25,7 @@ def load_npz(path: Path, expected: dict[str, tuple[int, ...] | None]) -> dict[st
     if not path.is_file():
         raise DataFileError(path, "file not found; reinstall nasbench-suite or pass a valid path")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise DataFileError(path, f"not a readable .npz archive ({exc})") from None

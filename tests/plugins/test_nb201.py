@@ -82,3 +82,12 @@ def test_benchmarks_differ_by_dataset(suite):
     assert c100.targets["test_accuracy"].max() == pytest.approx(73.51, abs=0.05)
     assert imagenet.targets["test_accuracy"].max() == pytest.approx(47.31, abs=0.05)
     assert c100.archs.costs["params"][0] - suite.table(Spec("nb201-cifar10")).archs.costs["params"][0] == 64 * 90 + 90
+
+
+def test_sampling_and_enumeration(table):
+    rng = np.random.default_rng(0)
+    sample = table.sample(100, rng, exclude=np.arange(15000))
+    assert len(set(sample)) == 100 and sample.min() >= 15000
+    assert np.array_equal(table.enumerate(), np.arange(15625))
+    with pytest.raises(ValueError, match="cannot sample 700 cells from 625"):
+        table.sample(700, rng, exclude=np.arange(15000))
