@@ -126,7 +126,11 @@ def test_every_check_is_proven_by_a_broken_predictor():
 
 def _builtin_predictors() -> list[Predictor]:
     registry = load_registry()
-    small = {"onehot-xgb": {"n_estimators": 40}}
+    small = {
+        "onehot-xgb": {"n_estimators": 40},
+        "gcn": {"epochs": 5, "hidden": 16},
+        "ssa": {"autoencoder_steps": 60, "gcn_epochs": 20, "neighbours": 4},
+    }
     return [registry.predictors.get(n).cls(**small.get(n, {})) for n in registry.predictors.names()]
 
 

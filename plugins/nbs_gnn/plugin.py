@@ -1,0 +1,11 @@
+"""Entry point of the GNN predictors plugin."""
+
+from __future__ import annotations
+
+from nasbench_suite import hookimpl
+from nbs_gnn.gcn_predictor import GCNPredictor
+
+
+@hookimpl
+def register_predictors() -> list[type]:
+    return [GCNPredictor]

@@ -1,0 +1,41 @@
+"""Helpers every torch-based predictor uses: seeding, device choice, target scaling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed torch's global RNG (parameter init, dropout) and return a generator for shuffling."""
+    torch.manual_seed(seed)
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    return generator
+
+
+def torch_device(device: str) -> torch.device:
+    if device == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("device 'cuda' requested but torch.cuda.is_available() is False")
+    return torch.device(device)
+
+
+@dataclass(frozen=True)
+class TargetScaler:
+    """Standardises targets for training and maps predictions back."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, y: np.ndarray) -> TargetScaler:
+        std = float(np.std(y))
+        return cls(float(np.mean(y)), std if std > 0 else 1.0)
+
+    def transform(self, y: np.ndarray) -> np.ndarray:
+        return (np.asarray(y, dtype=np.float64) - self.mean) / self.std
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        return np.asarray(z, dtype=np.float64) * self.std + self.mean
