@@ -82,7 +82,7 @@ def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--predictor", "nope"], "unknown predictor 'nope'; expected one of: onehot-xgb, params, random"),
+        (["--predictor", "nope"], "unknown predictor 'nope'; expected one of: gcn, onehot-xgb, params, random, ssa"),
         (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
         (["--train-sizes", "20000"], "exceeds the 15625 cells"),
         (["--train-sizes", "0"], "--train-sizes: expected positive integers"),
