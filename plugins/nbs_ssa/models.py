@@ -7,29 +7,35 @@ from torch import nn
 from torch_geometric.nn import GCNConv
 
 
+def mlp(input_dim: int, hidden: int, output_dim: int) -> nn.Sequential:
+    """Two hidden ReLU layers of width ``hidden``."""
+    return nn.Sequential(
+        nn.Linear(input_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, output_dim)
+    )
+
+
 class ArchitectureAutoEncoder(nn.Module):
     """MLP auto-encoder of the binary adjacency + one-hot operation encoding."""
 
     def __init__(self, input_dim: int, hidden: int, embedding_dim: int) -> None:
         super().__init__()
-        self.encoder = nn.Sequential(
-            nn.Linear(input_dim, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, embedding_dim),
-        )
-        self.decoder = nn.Sequential(
-            nn.Linear(embedding_dim, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, hidden),
-            nn.ReLU(),
-            nn.Linear(hidden, input_dim),
-        )
+        self.encoder = mlp(input_dim, hidden, embedding_dim)
+        self.decoder = mlp(embedding_dim, hidden, input_dim)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        embedding = self.encoder(x)
-        return embedding, self.decoder(embedding)
+
+class GraphEncoderAutoEncoder(nn.Module):
+    """Auto-encoder whose encoder is a directed GCN over the cell graph (decoder: MLP to the encoding)."""
+
+    def __init__(self, num_operations: int, output_dim: int, hidden: int, embedding_dim: int) -> None:
+        super().__init__()
+        from nbs_gnn.layers import CellGCN
+
+        self.graph_encoder = CellGCN(num_operations, hidden=hidden, layers=3, dropout=0.0)
+        self.project = nn.Linear(2 * hidden, embedding_dim)
+        self.decoder = mlp(embedding_dim, hidden, output_dim)
+
+    def encode(self, graph) -> torch.Tensor:
+        return self.project(self.graph_encoder.embed(graph))
 
 
 class RelationGCNLayer(nn.Module):

@@ -22,9 +22,14 @@ Where this implementation deviates from the paper, and why:
   with the embedding's density.
 * Kernel width ``sigma`` is the median nearest-neighbour distance (a standard heuristic), as the
   paper's value depends on its own embedding scale.
-* The encoder is an MLP over the flat encoding, trained for a fixed number of steps rather than
-  epochs, so the cost does not grow with the pool; the auto-encoder is trained first and then
-  frozen, rather than jointly with the GCN, which keeps the embedding label-free.
+* The encoder (``encoder="gcn"``, default) is the suite's directed cell-graph GCN (``nbs_gnn``)
+  with a linear projection to the embedding; the decoder is an MLP reconstructing the binary
+  adjacency + one-hot operation encoding (binary cross-entropy). ``encoder="mlp"`` encodes the flat
+  encoding with an MLP instead. On a held-out seed (100; the leaderboard uses seeds 0-4) the graph
+  encoder ranked far better (NB101, 100 labels: tau 0.45 vs 0.36; NB201: 0.50 vs 0.29), so it is
+  the default. The auto-encoder is trained for a fixed number of steps, so its cost does not grow
+  with the pool, and first, then frozen, rather than jointly with the GCN, which keeps the
+  embedding label-free.
 * Targets are standardised for training; the loss is the mean squared error on labelled nodes.
 
 ``use_graph=False`` gives the ablation "same embedding, plain regressor": the GCN then sees no
@@ -42,6 +47,17 @@ from nasbench_suite import Architectures, FitContext, Predictor
 PREDICT_CHUNK = 20000
 
 
+def _concatenate(first: Architectures, second: Architectures) -> Architectures:
+    """The cells of ``first`` followed by those of ``second`` (same space)."""
+    return Architectures(
+        first.space,
+        np.concatenate([first.ids, second.ids]),
+        np.concatenate([first.adjacency, second.adjacency]),
+        np.concatenate([first.operations, second.operations]),
+        {name: np.concatenate([first.costs[name], second.costs[name]]) for name in first.costs},
+    )
+
+
 class SemiSupervisedAssessor(Predictor):
     name = "ssa"
     description = "semi-supervised assessor: auto-encoder embedding + relation graph + GCN (Tang et al. 2020)"
@@ -49,6 +65,7 @@ class SemiSupervisedAssessor(Predictor):
 
     def __init__(
         self,
+        encoder: str = "gcn",
         embedding_dim: int = 32,
         autoencoder_hidden: int = 128,
         autoencoder_steps: int = 2000,
@@ -63,6 +80,7 @@ class SemiSupervisedAssessor(Predictor):
         random_state: int = 0,
         device: str = "cpu",
     ) -> None:
+        self.encoder = encoder
         self.embedding_dim = embedding_dim
         self.autoencoder_hidden = autoencoder_hidden
         self.autoencoder_steps = autoencoder_steps
@@ -89,13 +107,15 @@ class SemiSupervisedAssessor(Predictor):
         generator = seed_everything(self.random_state)
         device = torch_device(self.device)
         pool = context.unlabelled if context is not None and context.unlabelled is not None else archs[:0]
-        encodings = np.concatenate([archs.flat_encoding(), pool.flat_encoding()])
-        self.autoencoder_ = self._train_autoencoder(encodings, generator, device)
+        if self.encoder not in ("mlp", "gcn"):
+            raise ValueError(f"encoder must be 'mlp' or 'gcn' (got {self.encoder!r})")
+        cells = _concatenate(archs, pool)
+        self.autoencoder_ = self._train_autoencoder(cells, generator, device)
         self.embedding_mean_, self.embedding_std_ = 0.0, 1.0
-        raw = self._embed(encodings)
+        raw = self._embed(cells)
         self.embedding_mean_ = raw.mean(axis=0)
         self.embedding_std_ = np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0)
-        embeddings = self._embed(encodings)
+        embeddings = self._embed(cells)
 
         self.index_ = NearestNeighbors(algorithm="auto").fit(embeddings)
         nearest, _ = self.index_.kneighbors(embeddings, n_neighbors=min(2, len(embeddings)))
@@ -113,23 +133,35 @@ class SemiSupervisedAssessor(Predictor):
         self.gcn_ = self._train_gcn(labelled, targets, device)
         node_scores = self._forward(self.embeddings_, graph)
         self.node_predictions_ = self.scaler_.inverse(node_scores)
-        self.node_of_id_ = {cell: i for i, cell in enumerate(np.concatenate([archs.ids, pool.ids]))}
+        self.node_of_id_ = {cell: i for i, cell in enumerate(cells.ids)}
         return self
 
-    def _train_autoencoder(self, encodings: np.ndarray, generator, device):
+    def _train_autoencoder(self, cells: Architectures, generator, device):
         import torch
+        from nbs_gnn.cell_graphs import cell_graph_batch
 
-        from nbs_ssa.models import ArchitectureAutoEncoder
+        from nbs_ssa.models import ArchitectureAutoEncoder, GraphEncoderAutoEncoder
 
-        model = ArchitectureAutoEncoder(encodings.shape[1], self.autoencoder_hidden, self.embedding_dim).to(device)
+        encodings = cells.flat_encoding()
+        if self.encoder == "gcn":
+            model = GraphEncoderAutoEncoder(
+                cells.space.num_operations, encodings.shape[1], self.autoencoder_hidden, self.embedding_dim
+            )
+        else:
+            model = ArchitectureAutoEncoder(encodings.shape[1], self.autoencoder_hidden, self.embedding_dim)
+        model = model.to(device)
         optimiser = torch.optim.Adam(model.parameters(), lr=1e-3)
         data = torch.tensor(encodings, dtype=torch.float32, device=device)
         batch = min(256, len(data))
         model.train()
         for _ in range(self.autoencoder_steps):
-            rows = torch.randint(len(data), (batch,), generator=generator).to(device)
-            _, reconstruction = model(data[rows])
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(reconstruction, data[rows])
+            rows = torch.randint(len(data), (batch,), generator=generator)
+            if self.encoder == "gcn":
+                embedding = model.encode(cell_graph_batch(cells[rows.numpy()]).to(device))
+            else:
+                embedding = model.encoder(data[rows.to(device)])
+            reconstruction = model.decoder(embedding)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(reconstruction, data[rows.to(device)])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -154,11 +186,19 @@ class SemiSupervisedAssessor(Predictor):
 
     # -- prediction ----------------------------------------------------------------------------
 
-    def _embed(self, encodings: np.ndarray) -> np.ndarray:
+    def _embed(self, cells: Architectures) -> np.ndarray:
         import torch
+        from nbs_gnn.cell_graphs import cell_graph_batch
 
+        parts = []
         with torch.no_grad():
-            embedded = self.autoencoder_.encoder(torch.tensor(encodings, dtype=torch.float32)).numpy()
+            for start in range(0, len(cells), 8192):
+                chunk = cells[start : start + 8192]
+                if self.encoder == "gcn":
+                    parts.append(self.autoencoder_.encode(cell_graph_batch(chunk)).numpy())
+                else:
+                    parts.append(self.autoencoder_.encoder(torch.tensor(chunk.flat_encoding())).numpy())
+        embedded = np.concatenate(parts) if parts else np.zeros((0, self.embedding_dim), dtype=np.float32)
         return (embedded - self.embedding_mean_) / self.embedding_std_
 
     @staticmethod
@@ -191,7 +231,7 @@ class SemiSupervisedAssessor(Predictor):
         offset = len(self.embeddings_)
         for start in range(0, len(new), PREDICT_CHUNK):
             rows = new[start : start + PREDICT_CHUNK]
-            embedded = self._embed(archs[rows].flat_encoding())
+            embedded = self._embed(archs[rows])
             if self.use_graph:
                 edges = attach(self.index_, embedded, self.neighbours, self.sigma_, offset)
             else:

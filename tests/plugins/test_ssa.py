@@ -59,6 +59,17 @@ def test_ssa_uses_the_unlabelled_pool_and_predicts_transductively_and_inductivel
     assert one[0] == pytest.approx(both[3], rel=1e-6)  # a new cell's score ignores the other new cells
 
 
+def test_both_encoders_work_and_bad_ones_are_rejected():
+    task = make_task()
+    for encoder in ("gcn", "mlp"):
+        predictor = SemiSupervisedAssessor(**SMALL, encoder=encoder).fit(
+            task.train, task.y_train, FitContext(task.unlabelled)
+        )
+        assert predictor.embeddings_.shape == (len(task.train) + len(task.unlabelled), 32)
+    with pytest.raises(ValueError, match="encoder must be 'mlp' or 'gcn'"):
+        SemiSupervisedAssessor(encoder="transformer").fit(task.train, task.y_train, FitContext(task.unlabelled))
+
+
 def test_without_graph_there_are_no_edges():
     task = make_task()
     predictor = SemiSupervisedAssessor(**SMALL, use_graph=False).fit(
