@@ -33,12 +33,12 @@ def bandwidth(distances: np.ndarray) -> float:
 
 
 def build_relation_graph(
-    index: NearestNeighbors, embeddings: np.ndarray, neighbours: int, sigma: float, min_similarity: float
+    distances: np.ndarray, found: np.ndarray, sigma: float, min_similarity: float
 ) -> RelationGraph:
-    """Symmetric k-nearest-neighbour graph over ``embeddings`` (the points ``index`` was fitted on)."""
-    k = min(neighbours + 1, len(embeddings))
-    distances, found = index.kneighbors(embeddings, n_neighbors=k)
-    rows = np.repeat(np.arange(len(embeddings)), k)
+    """Symmetric k-nearest-neighbour graph from each point's ``(n, k)`` neighbour distances and
+    indices, as returned by ``NearestNeighbors.kneighbors`` on the fitted points themselves."""
+    n, k = found.shape
+    rows = np.repeat(np.arange(n), k)
     cols, dist = found.ravel(), distances.ravel()
     keep = rows != cols
     rows, cols, dist = rows[keep], cols[keep], dist[keep]

@@ -111,18 +111,19 @@ class SemiSupervisedAssessor(Predictor):
             raise ValueError(f"encoder must be 'mlp' or 'gcn' (got {self.encoder!r})")
         cells = _concatenate(archs, pool)
         self.autoencoder_ = self._train_autoencoder(cells, generator, device)
-        self.embedding_mean_, self.embedding_std_ = 0.0, 1.0
-        raw = self._embed(cells)
+        raw = self._encode(cells)
         self.embedding_mean_ = raw.mean(axis=0)
         self.embedding_std_ = np.where(raw.std(axis=0) > 0, raw.std(axis=0), 1.0)
-        embeddings = self._embed(cells)
+        embeddings = (raw - self.embedding_mean_) / self.embedding_std_
 
         self.index_ = NearestNeighbors(algorithm="auto").fit(embeddings)
-        nearest, _ = self.index_.kneighbors(embeddings, n_neighbors=min(2, len(embeddings)))
-        self.sigma_ = bandwidth(nearest[:, -1])
         if self.use_graph:
-            graph = build_relation_graph(self.index_, embeddings, self.neighbours, self.sigma_, self.min_similarity)
+            k = min(self.neighbours + 1, len(embeddings))
+            distances, found = self.index_.kneighbors(embeddings, n_neighbors=k)
+            self.sigma_ = bandwidth(distances[:, -1] if k < 2 else distances[:, 1])
+            graph = build_relation_graph(distances, found, self.sigma_, self.min_similarity)
         else:
+            self.sigma_ = 1.0
             graph = empty_graph()
         self.graph_ = graph
         self.embeddings_ = embeddings.astype(np.float32)
@@ -187,6 +188,10 @@ class SemiSupervisedAssessor(Predictor):
     # -- prediction ----------------------------------------------------------------------------
 
     def _embed(self, cells: Architectures) -> np.ndarray:
+        """Standardised embeddings of ``cells`` (statistics from the fitted cells)."""
+        return (self._encode(cells) - self.embedding_mean_) / self.embedding_std_
+
+    def _encode(self, cells: Architectures) -> np.ndarray:
         import torch
         from nbs_gnn.cell_graphs import cell_graph_batch
 
@@ -198,8 +203,7 @@ class SemiSupervisedAssessor(Predictor):
                     parts.append(self.autoencoder_.encode(cell_graph_batch(chunk)).numpy())
                 else:
                     parts.append(self.autoencoder_.encoder(torch.tensor(chunk.flat_encoding())).numpy())
-        embedded = np.concatenate(parts) if parts else np.zeros((0, self.embedding_dim), dtype=np.float32)
-        return (embedded - self.embedding_mean_) / self.embedding_std_
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedding_dim), dtype=np.float32)
 
     @staticmethod
     def _tensors(x: np.ndarray, graph, device):

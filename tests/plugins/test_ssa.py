@@ -19,8 +19,8 @@ def points():
 
 
 def test_relation_graph_is_symmetric_knn_without_self_loops(points):
-    index = NearestNeighbors().fit(points)
-    graph = build_relation_graph(index, points, neighbours=5, sigma=1.0, min_similarity=0.0)
+    distances, found = NearestNeighbors().fit(points).kneighbors(points, n_neighbors=6)
+    graph = build_relation_graph(distances, found, sigma=1.0, min_similarity=0.0)
     pairs = set(zip(graph.source.tolist(), graph.target.tolist()))
     assert all((b, a) in pairs for a, b in pairs)
     assert not any(a == b for a, b in pairs) and len(pairs) == len(graph.source)
@@ -34,10 +34,10 @@ def test_relation_graph_is_symmetric_knn_without_self_loops(points):
 
 
 def test_min_similarity_thresholds_edges(points):
-    index = NearestNeighbors().fit(points)
-    sigma = bandwidth(index.kneighbors(points, 2)[0][:, 1])
-    full = build_relation_graph(index, points, 5, sigma, 0.0)
-    sparse = build_relation_graph(index, points, 5, sigma, 0.5)
+    distances, found = NearestNeighbors().fit(points).kneighbors(points, n_neighbors=6)
+    sigma = bandwidth(distances[:, 1])
+    full = build_relation_graph(distances, found, sigma, 0.0)
+    sparse = build_relation_graph(distances, found, sigma, 0.5)
     assert len(sparse.source) < len(full.source) and sparse.weight.min() >= 0.5
 
 
