@@ -34,8 +34,7 @@ def _records(path):
 
 def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
     out_dir = tmp_path / "res"
-    code, out, err = _run(
-        capsys,
+    command = [
         "run",
         *TINY,
         "--predictor",
@@ -44,7 +43,8 @@ def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
         "onehot-xgb:n_estimators=30",
         "--out",
         str(out_dir),
-    )
+    ]
+    code, out, err = _run(capsys, *command)
     assert code == 0
     assert "| nb201-cifar10 |" in out and "onehot-xgb:n_estimators=30" in out
     assert "8 runs finished, 0 failed, 0 already done" in err
@@ -52,17 +52,7 @@ def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
     board = (out_dir / "leaderboard.md").read_text()
     assert "Produced by `nasbench-suite run" in board and "| params" in board
 
-    code, _, err = _run(
-        capsys,
-        "run",
-        *TINY,
-        "--predictor",
-        "params",
-        "--predictor",
-        "onehot-xgb:n_estimators=30",
-        "--out",
-        str(out_dir),
-    )
+    code, _, err = _run(capsys, *command)  # the same command again resumes
     assert code == 0 and "0 runs finished, 0 failed, 8 already done" in err
     assert len(_records(out_dir)) == 8
 
