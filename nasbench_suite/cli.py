@@ -143,12 +143,10 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         )
         return 130
     keys = {run.config.key() for run in runs}
-    records = [r for r in store.records() if r["key"] in keys]
-    latest = {r["key"]: r for r in records}
-    print(leaderboard.render(list(latest.values()), args.format))
+    all_records = load_results([args.out])  # the latest record of each run
+    print(leaderboard.render([r for r in all_records if r["key"] in keys], args.format))
     command = "nasbench-suite " + shlex.join(args.argv)
     board_path = Path(args.out) / "leaderboard.md"
-    all_records = load_results([args.out])
     board_path.write_text(
         f"# Leaderboard\n\nProduced by `{command}`; every run is in `{store.path.name}`.\n\n"
         + leaderboard.render(all_records, "markdown")

@@ -67,6 +67,13 @@ class Predictor(abc.ABC):
             names.append(parameter.name)
         return names
 
+    @classmethod
+    def harness_params(cls, seed: int, device: str) -> dict[str, Any]:
+        """The hyper-parameters the harness sets: ``random_state`` and ``device``, where accepted."""
+        names = cls.param_names()
+        given = {"random_state": seed, "device": device}
+        return {name: value for name, value in given.items() if name in names}
+
     def get_params(self) -> dict[str, Any]:
         """The hyper-parameters, read back from attributes of the same names."""
         return {name: getattr(self, name) for name in self.param_names()}

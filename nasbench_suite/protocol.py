@@ -122,13 +122,7 @@ class Suite:
 
     def build_predictor(self, spec: Spec, seed: int, device: str) -> Predictor:
         cls = self.predictor_class(spec.name)
-        params = dict(spec.options)
-        names = cls.param_names()
-        if "random_state" in names:
-            params["random_state"] = seed
-        if "device" in names:
-            params["device"] = device
-        return cls(**params)
+        return cls(**spec.options, **cls.harness_params(seed, device))
 
     def execute(self, config: RunConfig, benchmark_spec: Spec, predictor_spec: Spec) -> dict[str, Any]:
         """Run the protocol once and return the record (status ``error`` if the predictor failed)."""

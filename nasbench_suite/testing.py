@@ -20,7 +20,6 @@ import copy
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -79,13 +78,7 @@ def make_task(n_train: int = 48, n_test: int = 32, n_unlabelled: int = 64, seed:
 
 def _prepared(predictor: Predictor, seed: int = 0) -> Predictor:
     fresh = predictor.clone()
-    names = fresh.param_names()
-    params: dict[str, Any] = {}
-    if "random_state" in names:
-        params["random_state"] = seed
-    if "device" in names:
-        params["device"] = "cpu"
-    return fresh.set_params(**params)
+    return fresh.set_params(**fresh.harness_params(seed, "cpu"))
 
 
 def _fit(predictor: Predictor, task: Task) -> Predictor:

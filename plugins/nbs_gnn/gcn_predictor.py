@@ -9,8 +9,6 @@ the semi-supervised assessor (``ssa``).
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from nasbench_suite import Architectures, FitContext, Predictor
@@ -76,10 +74,10 @@ class GCNPredictor(Predictor):
         import torch
 
         from nbs_gnn.cell_graphs import cell_graph_batch
-        from nbs_gnn.training import torch_device
+        from nbs_gnn.training import model_on, torch_device
 
         device = torch_device(self.device)
-        model = self.model_ if device.type == "cpu" else copy.deepcopy(self.model_).to(device)
+        model = model_on(self.model_, device)
         outputs = []
         with torch.no_grad():
             for start in range(0, len(archs), 4096):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,14 @@ def torch_device(device: str) -> torch.device:
     if device == "cuda" and not torch.cuda.is_available():
         raise RuntimeError("device 'cuda' requested but torch.cuda.is_available() is False")
     return torch.device(device)
+
+
+def model_on(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """``model`` itself on the CPU (where fitted models are kept), else a copy moved to ``device``.
+
+    Moving the fitted model in place would change the predictor's state during ``predict``.
+    """
+    return model if device.type == "cpu" else copy.deepcopy(model).to(device)
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,6 @@ edges and reduces to a per-architecture MLP trained on the labelled cells.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from nasbench_suite import Architectures, FitContext, Predictor
@@ -217,10 +215,10 @@ class SemiSupervisedAssessor(Predictor):
 
     def _forward(self, x: np.ndarray, graph) -> np.ndarray:
         import torch
-        from nbs_gnn.training import torch_device
+        from nbs_gnn.training import model_on, torch_device
 
         device = torch_device(self.device)
-        model = self.gcn_ if device.type == "cpu" else copy.deepcopy(self.gcn_).to(device)
+        model = model_on(self.gcn_, device)
         with torch.no_grad():
             return model(*self._tensors(x, graph, device)).cpu().numpy().astype(np.float64)
 
