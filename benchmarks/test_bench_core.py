@@ -36,3 +36,22 @@ def test_one_onehot_xgb_run_on_nb101_all_cells(benchmark, suite):
         suite.execute, args=(config, Spec("nb101"), parse_spec("onehot-xgb", "predictor")), rounds=1, iterations=1
     )
     assert record["status"] == "ok"
+
+
+def test_graf_features_of_every_nb201_cell(benchmark, suite):
+    from nbs_graf.features import graf_features
+
+    archs = suite.table(Spec("nb201-cifar10")).archs
+    assert benchmark(graf_features, archs).shape == (15625, 191)
+
+
+def test_graf_features_of_423k_nb101_cells(benchmark, suite):
+    """The size of the official NB101 file: the shipped 151,644 cells, tiled to 423,624."""
+    import numpy as np
+
+    from nbs_graf.features import graf_features
+
+    archs = suite.table(Spec("nb101")).archs
+    tiled = archs[np.resize(np.arange(len(archs)), 423_624)]
+    features = benchmark.pedantic(graf_features, args=(tiled,), rounds=1, iterations=1)
+    assert features.shape == (423_624, 47)

@@ -19,6 +19,7 @@ from nasbench_suite.errors import (
     UnknownNameError,
 )
 from nasbench_suite.hookspecs import hookimpl
+from nasbench_suite.networks import NetworkBuilder, network_builder
 from nasbench_suite.predictor import FitContext, Predictor
 from nasbench_suite.search import SearchStrategy
 
@@ -34,6 +35,7 @@ __all__ = [
     "ConfigError",
     "DataFileError",
     "FitContext",
+    "NetworkBuilder",
     "PluginError",
     "Predictor",
     "PredictorError",
@@ -45,4 +47,5 @@ __all__ = [
     "__version__",
     "from_lists",
     "hookimpl",
+    "network_builder",
 ]

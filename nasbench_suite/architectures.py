@@ -21,15 +21,25 @@ PAD = -1
 
 @dataclass(frozen=True)
 class SearchSpace:
-    """A space's vocabulary: operation labels (``input``/``output`` included) and the node limit."""
+    """A space's vocabulary: operation labels (``input``/``output`` included) and the node limit.
+
+    Attributes:
+        cell_edges: for spaces whose cells are edge-labelled (NAS-Bench-201), the original cell's
+            edges ``(from node, to node)``, one per operation node in node order (node 1 is the
+            first edge); ``None`` for node-labelled spaces. Lets feature extractors work on the
+            edge-labelled form (:meth:`Architectures.edge_operations`).
+    """
 
     name: str
     operations: tuple[str, ...]
     max_nodes: int
+    cell_edges: tuple[tuple[int, int], ...] | None = None
 
     def __post_init__(self) -> None:
         if INPUT not in self.operations or OUTPUT not in self.operations:
             raise ValueError(f"space {self.name!r}: operations must include {INPUT!r} and {OUTPUT!r}")
+        if self.cell_edges is not None and len(self.cell_edges) != self.max_nodes - 2:
+            raise ValueError(f"space {self.name!r}: expected one cell edge per operation node ({self.max_nodes - 2})")
 
     @property
     def num_operations(self) -> int:
@@ -90,6 +100,15 @@ class Architectures:
         rows, cols = np.nonzero(self.operations != PAD)
         out[rows, cols, self.operations[rows, cols]] = 1.0
         return out
+
+    def edge_operations(self) -> np.ndarray:
+        """``(n, E)`` operation indices of an edge-labelled space's edges (``space.cell_edges`` order).
+
+        Indices are into ``space.operations``. Raises ``ValueError`` for node-labelled spaces.
+        """
+        if self.space.cell_edges is None:
+            raise ValueError(f"space {self.space.name!r} is node-labelled; it has no edge operations")
+        return self.operations[:, 1 : 1 + len(self.space.cell_edges)].astype(np.int64)
 
     def flat_encoding(self) -> np.ndarray:
         """The adjacency/one-hot encoding: upper-triangular edges followed by one-hot operations."""

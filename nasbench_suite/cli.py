@@ -179,7 +179,7 @@ def cmd_plugins(args: argparse.Namespace, registry: Registry) -> int:
     for info in registry.plugins.values():
         contributes = {
             kind.label: [e.name for e in kind.entries.values() if e.plugin.name == info.name]
-            for kind in (registry.predictors, registry.benchmarks, registry.strategies)
+            for kind in (registry.predictors, registry.benchmarks, registry.strategies, registry.networks)
         }
         rows.append(
             {

@@ -33,3 +33,9 @@ def register_benchmarks() -> list[type]:
 @hookspec
 def register_search_strategies() -> list[type]:
     """Return search-strategy classes (subclasses of :class:`nasbench_suite.SearchStrategy`)."""
+
+
+@hookspec
+def register_network_builders() -> list[type]:
+    """Return network-builder classes (subclasses of :class:`nasbench_suite.NetworkBuilder`), one
+    per search space, each named after the space it builds."""

@@ -1,4 +1,5 @@
-"""The one registry: every predictor, benchmark and search strategy the plugins contribute.
+"""The one registry: every predictor, benchmark, search strategy and network builder the plugins
+contribute.
 
 The registry calls each plugin's ``register_*`` hook separately, so a plugin that raises, returns
 something that is not a proper class, or reuses a name is reported by name and left out while
@@ -7,12 +8,14 @@ every other plugin keeps working.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from nasbench_suite.benchmark import Benchmark
 from nasbench_suite.errors import PluginError, UnknownNameError
+from nasbench_suite.networks import NetworkBuilder
 from nasbench_suite.plugin_manager import LoadedPlugins, PluginFailure, PluginInfo, build_plugin_manager
 from nasbench_suite.predictor import Predictor, is_known_need
 from nasbench_suite.search import SearchStrategy
@@ -37,7 +40,7 @@ class Entry(Generic[T]):
 
 @dataclass
 class Kind(Generic[T]):
-    """All entries of one kind (predictor, benchmark or search strategy)."""
+    """All entries of one kind (predictor, benchmark, search strategy or network builder)."""
 
     label: str
     base: type
@@ -63,7 +66,7 @@ class Kind(Generic[T]):
 
 
 class Registry:
-    """Predictors, benchmarks and search strategies, collected from a plugin manager."""
+    """Predictors, benchmarks, search strategies and network builders, collected from a plugin manager."""
 
     def __init__(self, loaded: LoadedPlugins) -> None:
         self.loaded = loaded
@@ -71,7 +74,8 @@ class Registry:
         self.predictors: Kind[Predictor] = Kind("predictor", Predictor, "register_predictors")
         self.benchmarks: Kind[Benchmark] = Kind("benchmark", Benchmark, "register_benchmarks")
         self.strategies: Kind[SearchStrategy] = Kind("search strategy", SearchStrategy, "register_search_strategies")
-        for kind in (self.predictors, self.benchmarks, self.strategies):
+        self.networks: Kind[NetworkBuilder] = Kind("network builder", NetworkBuilder, "register_network_builders")
+        for kind in (self.predictors, self.benchmarks, self.strategies, self.networks):
             self._collect(kind)
 
     @property
@@ -139,3 +143,10 @@ def _class_problem(cls: object, kind: Kind) -> str | None:
 def load_registry(extra_plugins: dict[str, object] | None = None) -> Registry:
     """Build a plugin manager (entry points + ``extra_plugins``) and collect its registry."""
     return Registry(build_plugin_manager(extra_plugins))
+
+
+@functools.cache
+def default_registry() -> Registry:
+    """The registry of the installed plugins, built once per process (for plugins that need another
+    plugin's contribution, e.g. a network builder)."""
+    return load_registry()

@@ -10,7 +10,7 @@ import pytest
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import Registry, load_registry
 
-FIRST_PARTY = "tables,baselines,gnn,ssa"
+FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # Collection-time code (parametrisations) must not see whatever else is installed either.
@@ -18,9 +18,11 @@ os.environ["NASBENCH_SUITE_PLUGINS"] = FIRST_PARTY
 
 
 @pytest.fixture(autouse=True)
-def first_party_plugins_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def first_party_plugins_only(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("NASBENCH_SUITE_PLUGINS", FIRST_PARTY)
     monkeypatch.delenv("NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    # proxy scores are cached per test session, never in the user's cache
+    monkeypatch.setenv("NASBENCH_SUITE_CACHE", str(tmp_path_factory.getbasetemp() / "zc-cache"))
 
 
 @pytest.fixture(scope="session")

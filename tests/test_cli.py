@@ -38,7 +38,7 @@ def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
         "run",
         *TINY,
         "--predictor",
-        "params",
+        "param-count",
         "--predictor",
         "onehot-xgb:n_estimators=30",
         "--out",
@@ -50,13 +50,13 @@ def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
     assert "8 runs finished, 0 failed, 0 already done" in err
     assert len(_records(out_dir)) == 8
     board = (out_dir / "leaderboard.md").read_text()
-    assert "Produced by `nasbench-suite run" in board and "| params" in board
+    assert "Produced by `nasbench-suite run" in board and "| param-count" in board
 
     code, _, err = _run(capsys, *command)  # the same command again resumes
     assert code == 0 and "0 runs finished, 0 failed, 8 already done" in err
     assert len(_records(out_dir)) == 8
 
-    code, _, err = _run(capsys, "run", *TINY, "--predictor", "params", "--out", str(out_dir), "--force")
+    code, _, err = _run(capsys, "run", *TINY, "--predictor", "param-count", "--out", str(out_dir), "--force")
     assert "4 runs finished" in err and len(_records(out_dir)) == 12
 
 
@@ -72,7 +72,10 @@ def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--predictor", "nope"], "unknown predictor 'nope'; expected one of: gcn, onehot-xgb, params, random, ssa"),
+        (
+            ["--predictor", "nope"],
+            "unknown predictor 'nope'; expected one of: epe_nas, fisher, flops, gcn, grad_norm, graf-rf",
+        ),
         (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
         (["--train-sizes", "20000"], "exceeds the 15625 cells"),
         (["--train-sizes", "0"], "--train-sizes: expected positive integers"),
@@ -125,14 +128,17 @@ def test_params_on_a_benchmark_without_params_is_rejected_when_asked_for(tmp_pat
 
     monkeypatch.setattr(NB201Cifar10, "load", without_costs)
     with pytest.raises(SystemExit) as exit_info:
-        main(["run", "--predictor", "params", "--benchmark", "nb201-cifar10", "--out", str(tmp_path)])
+        main(["run", "--predictor", "param-count", "--benchmark", "nb201-cifar10", "--out", str(tmp_path)])
     assert exit_info.value.code == 2
-    assert "predictor params needs cost:params, which benchmark nb201-cifar10 does not have" in capsys.readouterr().err
+    assert (
+        "predictor param-count needs cost:params, which benchmark nb201-cifar10 does not have"
+        in capsys.readouterr().err
+    )
 
 
 def test_leaderboard_formats_and_plot(tmp_path, capsys):
     out_dir = tmp_path / "res"
-    _run(capsys, "run", *TINY, "--predictor", "params", "--predictor", "random", "--out", str(out_dir))
+    _run(capsys, "run", *TINY, "--predictor", "param-count", "--predictor", "random", "--out", str(out_dir))
     for fmt, marker in (
         ("markdown", "|:--"),
         ("github", "| benchmark"),
@@ -157,11 +163,13 @@ def test_listings(capsys):
     code, out, _ = _run(capsys, "plugins", "--json")
     listing = json.loads(out)
     names = {p["name"]: p for p in listing["plugins"]}
-    assert names["baselines"]["contributes"]["predictor"] == ["random", "params", "onehot-xgb"]
+    assert names["baselines"]["contributes"]["predictor"] == ["random", "param-count"]
+    assert names["graf"]["contributes"]["predictor"][:4] == ["onehot-xgb", "onehot-rf", "graf-xgb", "graf-rf"]
+    assert names["tables"]["contributes"]["network builder"] == ["nb201", "nb101"]
     assert names["tables"]["distribution"] == "nasbench-suite" and listing["failures"] == []
     code, out, _ = _run(capsys, "benchmarks", "--json")
     sizes = {row["name"]: row["cells"] for row in json.loads(out)}
     assert sizes["nb201-cifar10"] == 15625 and sizes["nb101"] == 151644 and sizes["analognas-cifar10"] == 15625
-    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 14
+    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 16 and sizes["nb201-cifar10-valid"] == 9445
     code, out, _ = _run(capsys, "predictors")
     assert "onehot-xgb:" in out and "needs: cost:params" in out

@@ -131,7 +131,7 @@ def test_constant_predictions_are_undefined_not_zero(faulty_suite):
 
 
 def test_a_good_run_records_metrics_costs_and_provenance(faulty_suite):
-    record = _execute(faulty_suite, "params")
+    record = _execute(faulty_suite, "param-count")
     assert record["status"] == "ok" and record["kendall_tau"] > 0.3
     assert record["fit_seconds"] >= 0 and record["peak_rss_mb"] > 0
     assert record["plugins"]["benchmark"]["plugin"] == "tables"

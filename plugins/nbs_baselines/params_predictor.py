@@ -1,4 +1,4 @@
-"""``params``: the parameter count as a score (bigger networks tend to be more accurate)."""
+"""``param-count``: the parameter count as a score (bigger networks tend to be more accurate)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from nasbench_suite import Architectures, FitContext, Predictor
 
 
 class ParamsPredictor(Predictor):
-    name = "params"
+    name = "param-count"
     description = "the network's parameter count, from the benchmark table (no training)"
     needs = frozenset({"cost:params"})
     fast = True

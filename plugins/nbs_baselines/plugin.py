@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from nasbench_suite import hookimpl
-from nbs_baselines.onehot_xgb import OneHotXGB
 from nbs_baselines.params_predictor import ParamsPredictor
 from nbs_baselines.random_predictor import RandomPredictor
 
 
 @hookimpl
 def register_predictors() -> list[type]:
-    return [RandomPredictor, ParamsPredictor, OneHotXGB]
+    return [RandomPredictor, ParamsPredictor]

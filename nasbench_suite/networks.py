@@ -1,0 +1,43 @@
+"""The network-builder contract: a real, trainable PyTorch model for any cell of a search space.
+
+Zero-cost proxies, hypernetworks and supernets need the network a cell stands for. The plugin that
+defines a search space registers one builder for it (hook ``register_network_builders``, the
+builder's ``name`` being the space's name); everything else asks the core with
+:func:`network_builder` and never imports that plugin.
+
+A built network is a ``torch.nn.Module`` whose ``forward(x)`` returns logits ``(batch, classes)``
+and which also offers ``features(x)``: the last feature map before global pooling (what Zen-NAS
+scores). Keyword options of a builder's ``__init__`` set width and depth, so tests can build tiny
+versions; the defaults are the networks the benchmark tables were trained with.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from nasbench_suite.architectures import Architectures
+
+if TYPE_CHECKING:
+    import torch
+
+
+class NetworkBuilder(abc.ABC):
+    """Base class of network builders; ``name`` is the search space's name (``SearchSpace.name``)."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @abc.abstractmethod
+    def build(self, archs: Architectures, index: int, num_classes: int) -> torch.nn.Module:
+        """The network of cell ``archs[index]``, freshly initialised, on the CPU."""
+
+
+def network_builder(space: str, **options: Any) -> NetworkBuilder:
+    """The registered builder for search space ``space``, configured with ``options``.
+
+    Raises :class:`~nasbench_suite.errors.UnknownNameError` listing the spaces that have a builder.
+    """
+    from nasbench_suite.registry import default_registry
+
+    return default_registry().networks.get(space).cls(**options)

@@ -1,0 +1,140 @@
+"""The NAS-Bench-101 network: a conv stem, three stacks of cells with max-pool downsampling.
+
+Follows the network NAS-Bench-101 trained (Ying et al., ICML 2019, Sec. 2.1 and its
+``model_builder``): a 3x3 conv-BN-ReLU stem with 128 channels; 3 stacks of 3 cells; a 2x2 max-pool
+and doubled channels before stacks 2 and 3; global average pooling and a dense layer. Inside a cell
+the output channels are split among the vertices that feed the output (concatenated), other
+vertices take the largest width of their successors, inputs of wider vertices are truncated and the
+cell input reaches a vertex through a 1x1 conv-BN-ReLU projection. With the defaults the parameter
+count equals the table's ``trainable_parameters`` (checked in the tests).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import torch
+from torch import nn
+
+from nasbench_suite import Architectures, NetworkBuilder
+
+
+class ConvBNReLU(nn.Sequential):
+    def __init__(self, c_in: int, c_out: int, kernel: int) -> None:
+        super().__init__(
+            nn.Conv2d(c_in, c_out, kernel, padding=kernel // 2, bias=False),
+            nn.BatchNorm2d(c_out, eps=1e-5, momentum=0.003),  # TF momentum 0.997
+            nn.ReLU(inplace=False),
+        )
+
+
+def vertex_channels(input_channels: int, output_channels: int, matrix: np.ndarray) -> list[int]:
+    """Channels of every vertex of a cell, as NAS-Bench-101 assigns them."""
+    n = len(matrix)
+    channels = [0] * n
+    channels[0], channels[-1] = input_channels, output_channels
+    if n == 2:
+        return channels
+    fan_in = int(matrix[1:, -1].sum())
+    share, remainder = divmod(output_channels, fan_in)
+    for v in range(1, n - 1):
+        if matrix[v, -1]:
+            channels[v] = share + (1 if remainder > 0 else 0)
+            remainder -= 1 if remainder > 0 else 0
+    for v in range(n - 3, 0, -1):
+        if not matrix[v, -1]:
+            channels[v] = max(channels[dst] for dst in range(v + 1, n - 1) if matrix[v, dst])
+    return channels
+
+
+def vertex_operation(operation: str, channels: int) -> nn.Module:
+    if operation == "conv3x3-bn-relu":
+        return ConvBNReLU(channels, channels, 3)
+    if operation == "conv1x1-bn-relu":
+        return ConvBNReLU(channels, channels, 1)
+    if operation == "maxpool3x3":
+        return nn.MaxPool2d(3, stride=1, padding=1)
+    raise ValueError(f"unknown NAS-Bench-101 operation {operation!r}")
+
+
+class NB101Cell(nn.Module):
+    def __init__(self, matrix: np.ndarray, operations: list[str], c_in: int, c_out: int) -> None:
+        super().__init__()
+        self.matrix = matrix
+        n = len(matrix)
+        self.channels = vertex_channels(c_in, c_out, matrix)
+        self.ops = nn.ModuleList(
+            [nn.Identity()] + [vertex_operation(operations[v], self.channels[v]) for v in range(1, n - 1)]
+        )
+        projections = {v: ConvBNReLU(c_in, self.channels[v], 1) for v in range(1, n - 1) if matrix[0, v]}
+        if matrix[0, -1]:
+            projections[n - 1] = ConvBNReLU(c_in, c_out, 1)
+        self.projections = nn.ModuleDict({str(v): module for v, module in projections.items()})
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = len(self.matrix)
+        values = [x]
+        for v in range(1, n - 1):
+            inputs = [values[src][:, : self.channels[v]] for src in range(1, v) if self.matrix[src, v]]
+            if self.matrix[0, v]:
+                inputs.append(self.projections[str(v)](x))
+            values.append(self.ops[v](sum(inputs[1:], inputs[0])))
+        to_output = [values[v] for v in range(1, n - 1) if self.matrix[v, -1]]
+        out = torch.cat(to_output, dim=1) if to_output else None
+        if self.matrix[0, -1]:
+            projected = self.projections[str(n - 1)](x)
+            out = projected if out is None else out + projected
+        return out
+
+
+class NB101Network(nn.Module):
+    def __init__(
+        self,
+        matrix: np.ndarray,
+        operations: list[str],
+        num_classes: int,
+        stem_channels: int,
+        num_stacks: int,
+        cells_per_stack: int,
+    ) -> None:
+        super().__init__()
+        self.stem = ConvBNReLU(3, stem_channels, 3)
+        layers: list[nn.Module] = []
+        c_in = channels = stem_channels
+        for stack in range(num_stacks):
+            if stack > 0:
+                layers.append(nn.MaxPool2d(2, stride=2))
+                channels *= 2
+            for _ in range(cells_per_stack):
+                layers.append(NB101Cell(matrix, operations, c_in, channels))
+                c_in = channels
+        self.cells = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Linear(channels, num_classes)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.cells(self.stem(x))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.pool(self.features(x)).flatten(1))
+
+
+class NB101NetworkBuilder(NetworkBuilder):
+    """Builds the NAS-Bench-101 network of a cell; ``stem_channels``, ``num_stacks``, ``cells_per_stack``."""
+
+    name = "nb101"
+    description: ClassVar[str] = "NAS-Bench-101 skeleton (128-channel stem, 3 stacks x 3 cells by default)"
+
+    def __init__(self, stem_channels: int = 128, num_stacks: int = 3, cells_per_stack: int = 3) -> None:
+        if min(stem_channels, num_stacks, cells_per_stack) < 1:
+            raise ValueError("nb101 network: stem_channels, num_stacks and cells_per_stack must be >= 1")
+        self.stem_channels = stem_channels
+        self.num_stacks = num_stacks
+        self.cells_per_stack = cells_per_stack
+
+    def build(self, archs: Architectures, index: int, num_classes: int) -> nn.Module:
+        size = int(archs.num_nodes[index])
+        matrix = archs.adjacency[index, :size, :size].astype(np.int64)
+        operations = [archs.space.operations[i] for i in archs.operations[index, :size]]
+        return NB101Network(matrix, operations, num_classes, self.stem_channels, self.num_stacks, self.cells_per_stack)

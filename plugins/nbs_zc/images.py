@@ -1,0 +1,171 @@
+"""Fixed, seeded batches of real images from the user's CIFAR-10 (or any image-folder dataset).
+
+Accepted layouts, given as a path:
+
+* an image folder with a ``train/`` split: ``train/<class>/<image>`` (JPEG/PNG), as a directory or
+  a ``.zip`` of one (e.g. ``cifar10-jpeg.zip``); a folder without ``train/`` is used whole;
+* torchvision's CIFAR-10 download: a directory holding ``cifar-10-batches-py/data_batch_1..5``
+  (read without unpickling arbitrary objects).
+
+The path comes from the ``data`` option or, when that is empty, the ``NASBENCH_SUITE_CIFAR10``
+environment variable. Images are scaled to [0, 1] and normalised with the CIFAR-10 channel
+statistics. A batch depends only on the dataset, the batch size and the seed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from nasbench_suite import ConfigError, DataFileError
+
+DATA_ENV = "NASBENCH_SUITE_CIFAR10"
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
+CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
+CIFAR10_STD = (0.2470, 0.2435, 0.2616)
+
+
+@dataclass(frozen=True)
+class Batch:
+    images: torch.Tensor  # (B, 3, H, W) float32, normalised
+    labels: torch.Tensor  # (B,) int64
+    num_classes: int
+    fingerprint: str  # hash of the exact pixels and labels: part of every cache key
+
+
+def resolve_data_path(data: str | None) -> Path:
+    text = data or os.environ.get(DATA_ENV, "")
+    if not text:
+        raise ConfigError(
+            f"zero-cost proxies need images: pass data=PATH (a CIFAR-10 image folder, a zip of one, or a "
+            f"torchvision cifar-10-batches-py directory) or set {DATA_ENV}"
+        )
+    path = Path(text).expanduser()
+    if not path.exists():
+        raise DataFileError(path, "not found; expected a CIFAR-10 image folder, a zip of one, or cifar-10-batches-py")
+    return path
+
+
+class _NumpyOnlyUnpickler(pickle.Unpickler):
+    """Unpickles the CIFAR-10 python batches (dicts of bytes, lists and numpy arrays) and nothing else."""
+
+    ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
+        return super().find_class(module, name)
+
+
+class ImageDataset:
+    """An indexable list of (image loader, label) for one dataset path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.classes: list[str] = []
+        self._entries: list[tuple[str, int]] = []  # (member name or file path, label)
+        self._arrays: np.ndarray | None = None  # torchvision layout: (N, 32, 32, 3) uint8
+        self._labels: np.ndarray | None = None
+        batches = self._torchvision_dir(path)
+        if batches is not None:
+            self._read_torchvision(batches)
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                self._index([name for name in archive.namelist() if not name.endswith("/")])
+        elif path.is_dir():
+            self._index([str(p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file()])
+        else:
+            raise DataFileError(path, "expected a directory or a .zip image folder")
+        if len(self) == 0 or len(self.classes) < 2:
+            raise DataFileError(path, "found no images in <split>/<class>/<image> or <class>/<image> layout")
+
+    @staticmethod
+    def _torchvision_dir(path: Path) -> list[Path] | None:
+        for root in (path, path / "cifar-10-batches-py"):
+            files = [root / f"data_batch_{k}" for k in range(1, 6)]
+            if path.is_dir() and all(f.is_file() for f in files):
+                return files
+        return None
+
+    def _read_torchvision(self, files: list[Path]) -> None:
+        images, labels = [], []
+        for file in files:
+            try:
+                with open(file, "rb") as handle:
+                    batch = _NumpyOnlyUnpickler(handle, encoding="bytes").load()
+                images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+                labels.append(np.asarray(batch[b"labels"], dtype=np.int64))
+            except (OSError, pickle.UnpicklingError, KeyError, ValueError, EOFError) as exc:
+                raise DataFileError(file, f"not a CIFAR-10 python batch ({exc})") from None
+        self._arrays = np.concatenate(images).transpose(0, 2, 3, 1)
+        self._labels = np.concatenate(labels)
+        self.classes = [str(k) for k in range(int(self._labels.max()) + 1)]
+
+    def _index(self, names: list[str]) -> None:
+        images = sorted(n for n in names if n.lower().endswith(IMAGE_SUFFIXES))
+        train = [n for n in images if n.split("/")[0] == "train"]
+        chosen = train or images
+        parts = [n.split("/") for n in chosen]
+        if any(len(p) < 2 for p in parts):
+            raise DataFileError(self.path, "images must sit in class folders (<class>/<image>)")
+        self.classes = sorted({p[-2] for p in parts})
+        label = {c: k for k, c in enumerate(self.classes)}
+        self._entries = [(name, label[p[-2]]) for name, p in zip(chosen, parts)]
+
+    def __len__(self) -> int:
+        return len(self._labels) if self._labels is not None else len(self._entries)
+
+    def load(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(len(indices), H, W, 3)`` uint8 images and their labels."""
+        if self._arrays is not None:
+            return self._arrays[indices], self._labels[indices]
+        names = [self._entries[i][0] for i in indices]
+        if zipfile.is_zipfile(self.path):
+            with zipfile.ZipFile(self.path) as archive:
+                raw = [archive.read(name) for name in names]
+        else:
+            raw = [(self.path / name).read_bytes() for name in names]
+        try:
+            pixels = np.stack([np.asarray(Image.open(io.BytesIO(data)).convert("RGB")) for data in raw])
+        except (OSError, ValueError) as exc:
+            raise DataFileError(self.path, f"cannot decode images ({exc}); expected equally sized JPEG/PNG") from None
+        return pixels, np.array([self._entries[i][1] for i in indices], dtype=np.int64)
+
+
+@cache
+def _dataset(path: Path) -> ImageDataset:
+    return ImageDataset(path)
+
+
+@cache
+def _batch(path: Path, batch_size: int, seed: int) -> Batch:
+    dataset = _dataset(path)
+    if batch_size < 1 or batch_size > len(dataset):
+        raise ConfigError(f"batch_size: expected 1..{len(dataset)} for {path} (got {batch_size})")
+    indices = np.sort(np.random.default_rng(seed).choice(len(dataset), size=batch_size, replace=False))
+    pixels, labels = dataset.load(indices)
+    digest = hashlib.sha1(pixels.tobytes() + labels.tobytes()).hexdigest()[:16]
+    images = torch.from_numpy(pixels).permute(0, 3, 1, 2).float().div(255.0)
+    mean = torch.tensor(CIFAR10_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CIFAR10_STD).view(1, 3, 1, 1)
+    return Batch((images - mean) / std, torch.from_numpy(labels), len(dataset.classes), digest)
+
+
+def image_batch(data: str | None, batch_size: int, seed: int) -> Batch:
+    """The seeded batch of ``batch_size`` training images of the dataset at ``data``."""
+    return _batch(resolve_data_path(data).resolve(), int(batch_size), int(seed))
