@@ -48,7 +48,6 @@ def test_graf_features_of_every_nb201_cell(benchmark, suite):
 def test_graf_features_of_423k_nb101_cells(benchmark, suite):
     """The size of the official NB101 file: the shipped 151,644 cells, tiled to 423,624."""
     import numpy as np
-
     from nbs_graf.features import graf_features
 
     archs = suite.table(Spec("nb101")).archs

@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import logging
 import multiprocessing
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -119,10 +120,24 @@ def plan_runs(
 _worker_suite: Suite | None = None
 
 
-def _init_worker() -> None:
+#: Thread pools sized by these variables are shared out among ``--jobs`` workers, so that N
+#: workers on N cores do not each start N threads (XGBoost, PyTorch and BLAS would oversubscribe).
+THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def threads_per_worker(jobs: int) -> int:
+    return max(1, (os.cpu_count() or 1) // jobs)
+
+
+def _init_worker(threads: int) -> None:
     global _worker_suite
+    for name in THREAD_ENV:  # before the plugins load XGBoost / PyTorch in this process
+        os.environ[name] = str(threads)
     logging.basicConfig(level=logging.WARNING)
     _worker_suite = Suite(load_registry())
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def _run_in_worker(run: PlannedRun) -> dict:
@@ -163,7 +178,9 @@ def execute(
                 record(suite.execute(run.config, run.benchmark, run.predictor))
         else:
             context = multiprocessing.get_context("spawn")
-            with futures.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker) as pool:
+            with futures.ProcessPoolExecutor(
+                jobs, mp_context=context, initializer=_init_worker, initargs=(threads_per_worker(jobs),)
+            ) as pool:
                 pending = {pool.submit(_run_in_worker, run): run for run in todo}
                 for future in futures.as_completed(pending):
                     run = pending[future]

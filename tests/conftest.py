@@ -40,3 +40,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data not found at {SHARED_DATA} (needed to validate shipped tables)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def nb201_cells(suite: Suite):
+    """Every NB201 CIFAR-10 cell (Architectures)."""
+    from nasbench_suite.specs import Spec
+
+    return suite.table(Spec("nb201-cifar10")).archs
+
+
+@pytest.fixture(scope="session")
+def nb101_cells(suite: Suite):
+    """Every shipped NB101 cell (Architectures)."""
+    from nasbench_suite.specs import Spec
+
+    return suite.table(Spec("nb101")).archs

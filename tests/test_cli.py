@@ -69,6 +69,26 @@ def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
     assert serial == parallel and len(serial) == 4
 
 
+def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
+    from nasbench_suite import runner
+
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 8)
+    assert [runner.threads_per_worker(jobs) for jobs in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]
+    import torch
+
+    for name in runner.THREAD_ENV:
+        monkeypatch.setenv(name, "unset")  # restored after the test
+    monkeypatch.setattr(runner, "load_registry", lambda: None)
+    monkeypatch.setattr(runner, "Suite", lambda registry: None)
+    before = torch.get_num_threads()
+    try:
+        runner._init_worker(3)
+        assert all(runner.os.environ[name] == "3" for name in runner.THREAD_ENV)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

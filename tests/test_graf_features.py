@@ -8,32 +8,20 @@ import numpy as np
 import pytest
 from nbs_graf.features import feature_names, graf_features
 
-from nasbench_suite.specs import Spec
-
-
-@pytest.fixture(scope="module")
-def nb201(suite):
-    return suite.table(Spec("nb201-cifar10")).archs
-
-
-@pytest.fixture(scope="module")
-def nb101(suite):
-    return suite.table(Spec("nb101")).archs
-
 
 def _named(archs, index):
     return dict(zip(feature_names(archs), graf_features(archs[[index]])[0]))
 
 
-def test_feature_counts_match_the_paper(nb201, nb101):
-    assert graf_features(nb201).shape == (15625, 191) and len(feature_names(nb201)) == 191
-    assert graf_features(nb101[:1000]).shape == (1000, 47) and len(feature_names(nb101)) == 47
+def test_feature_counts_match_the_paper(nb201_cells, nb101_cells):
+    assert graf_features(nb201_cells).shape == (15625, 191) and len(feature_names(nb201_cells)) == 191
+    assert graf_features(nb101_cells[:1000]).shape == (1000, 47) and len(feature_names(nb101_cells)) == 47
 
 
-def test_nb201_values_by_hand(nb201):
+def test_nb201_values_by_hand(nb201_cells):
     # edges (0,1) conv3x3, (0,2) none, (1,2) skip, (0,3) none, (1,3) none, (2,3) conv1x1
     cell = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_1x1~2|"
-    f = _named(nb201, int(np.flatnonzero(nb201.ids == cell)[0]))
+    f = _named(nb201_cells, int(np.flatnonzero(nb201_cells.ids == cell)[0]))
     assert f["op_count[none]"] == 3 and f["op_count[nor_conv_3x3]"] == 1
     assert f["min_path_len[banned=none]"] == 3  # the only live path 0-1-2-3
     assert f["min_path_len[banned=skip_connect]"] == 1  # the none edge 0->3 is an edge like any other
@@ -62,15 +50,15 @@ def _reference_node_features(matrix, ops, subset):
     return shortest, most
 
 
-def test_nb101_paths_agree_with_a_plain_search(nb101):
+def test_nb101_paths_agree_with_a_plain_search(nb101_cells):
     ops = ["conv1x1-bn-relu", "conv3x3-bn-relu", "maxpool3x3"]
-    names = feature_names(nb101)
-    sample = np.random.default_rng(0).choice(len(nb101), size=40, replace=False)
-    features = graf_features(nb101[sample])
+    names = feature_names(nb101_cells)
+    sample = np.random.default_rng(0).choice(len(nb101_cells), size=40, replace=False)
+    features = graf_features(nb101_cells[sample])
     for row, index in zip(features, sample):
-        size = int(nb101.num_nodes[index])
-        matrix = nb101.adjacency[index, :size, :size]
-        labels = [nb101.space.operations[k] for k in nb101.operations[index, :size]]
+        size = int(nb101_cells.num_nodes[index])
+        matrix = nb101_cells.adjacency[index, :size, :size]
+        labels = [nb101_cells.space.operations[k] for k in nb101_cells.operations[index, :size]]
         named = dict(zip(names, row))
         for r in (1, 2, 3):
             for subset in itertools.combinations(ops, r):

@@ -13,42 +13,28 @@ def _parameters(net: torch.nn.Module) -> int:
     return sum(p.numel() for p in net.parameters())
 
 
-@pytest.fixture(scope="module")
-def nb201(suite):
-    from nasbench_suite.specs import Spec
-
-    return suite.table(Spec("nb201-cifar10")).archs
-
-
-@pytest.fixture(scope="module")
-def nb101(suite):
-    from nasbench_suite.specs import Spec
-
-    return suite.table(Spec("nb101")).archs
-
-
-def test_nb201_default_network_matches_the_table_parameter_count(nb201):
+def test_nb201_default_network_matches_the_table_parameter_count(nb201_cells):
     builder = network_builder("nb201")
-    for index in np.random.default_rng(0).choice(len(nb201), size=12, replace=False):
-        assert _parameters(builder.build(nb201, index, num_classes=10)) == nb201.costs["params"][index]
+    for index in np.random.default_rng(0).choice(len(nb201_cells), size=12, replace=False):
+        assert _parameters(builder.build(nb201_cells, index, num_classes=10)) == nb201_cells.costs["params"][index]
 
 
 @pytest.mark.slow
-def test_nb101_default_network_matches_trainable_parameters(nb101):
+def test_nb101_default_network_matches_trainable_parameters(nb101_cells):
     builder = network_builder("nb101")
-    sizes = nb101.num_nodes
+    sizes = nb101_cells.num_nodes
     # every cell size, plus random cells
     chosen = [int(np.flatnonzero(sizes == size)[0]) for size in np.unique(sizes)]
-    chosen += np.random.default_rng(1).choice(len(nb101), size=6, replace=False).tolist()
+    chosen += np.random.default_rng(1).choice(len(nb101_cells), size=6, replace=False).tolist()
     for index in chosen:
-        assert _parameters(builder.build(nb101, index, num_classes=10)) == nb101.costs["params"][index]
+        assert _parameters(builder.build(nb101_cells, index, num_classes=10)) == nb101_cells.costs["params"][index]
 
 
-def test_tiny_networks_run_forward_and_backward(nb201, nb101):
+def test_tiny_networks_run_forward_and_backward(nb201_cells, nb101_cells):
     images = torch.randn(2, 3, 16, 16)
     for archs, builder in (
-        (nb201, network_builder("nb201", channels=4, cells_per_stage=1)),
-        (nb101, network_builder("nb101", stem_channels=8, num_stacks=2, cells_per_stack=1)),
+        (nb201_cells, network_builder("nb201", channels=4, cells_per_stage=1)),
+        (nb101_cells, network_builder("nb101", stem_channels=8, num_stacks=2, cells_per_stack=1)),
     ):
         net = builder.build(archs, 7, num_classes=5)
         logits = net(images)
@@ -59,9 +45,9 @@ def test_tiny_networks_run_forward_and_backward(nb201, nb101):
         assert stem_conv.weight.grad is not None and stem_conv.weight.grad.abs().sum() > 0
 
 
-def test_a_none_only_cell_outputs_zeros_and_unknown_spaces_are_named(nb201):
-    index = int(np.flatnonzero(nb201.ids == "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")[0])
-    net = network_builder("nb201", channels=4, cells_per_stage=1).build(nb201, index, num_classes=3)
+def test_a_none_only_cell_outputs_zeros_and_unknown_spaces_are_named(nb201_cells):
+    index = int(np.flatnonzero(nb201_cells.ids == "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")[0])
+    net = network_builder("nb201", channels=4, cells_per_stage=1).build(nb201_cells, index, num_classes=3)
     assert net(torch.randn(2, 3, 8, 8)).shape == (2, 3)
     with pytest.raises(UnknownNameError, match="unknown network builder 'toy'; expected one of: nb101, nb201"):
         network_builder("toy")
