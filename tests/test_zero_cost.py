@@ -75,11 +75,14 @@ def test_image_sources_fail_clearly(tmp_path, monkeypatch):
         images.image_batch(str(tmp_path / "evil"), 4, 0)
 
 
-def test_every_proxy_scores_a_real_network(valid_table, image_folder):
-    archs = valid_table.archs[:3]
-    for proxy in proxies.PROXIES:
-        scores = scoring.live_scores(archs, proxy, str(image_folder), 8, TINY_NETWORK, 0, "cpu", use_cache=False)
-        assert scores.shape == (3,) and np.all(np.isfinite(scores)) and np.all(scores > scoring.FAILED), proxy
+def test_every_proxy_scores_real_nb201_and_nb101_networks(valid_table, nb101_cells, image_folder):
+    for archs, network in (
+        (valid_table.archs[:3], TINY_NETWORK),
+        (nb101_cells[:2], "stem_channels=8;num_stacks=2;cells_per_stack=1"),
+    ):
+        for proxy in proxies.PROXIES:
+            scores = scoring.live_scores(archs, proxy, str(image_folder), 8, network, 0, "cpu", use_cache=False)
+            assert np.all(np.isfinite(scores)) and np.all(scores > scoring.FAILED), (archs.space.name, proxy)
 
 
 def test_params_and_flops_match_the_recorded_values_exactly_or_in_rank(valid_table, image_folder):

@@ -63,7 +63,10 @@ class GrafRF(RFPredictor):
 
 
 class _ProxyOptions:
-    """The proxy options shared by the proxy-feature predictors."""
+    """The proxy options and encoding shared by the proxy-feature predictors: the proxy scores,
+    after the GRAF features when ``with_graf``."""
+
+    with_graf = False
 
     proxies: str
     zc_source: str
@@ -72,6 +75,10 @@ class _ProxyOptions:
     zc_network: str
     random_state: int
     device: str
+
+    def encode(self, archs: Architectures) -> np.ndarray:
+        proxies = self.proxy_features(archs)
+        return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
 
     def proxy_features(self, archs: Architectures) -> np.ndarray:
         return proxy_matrix(
@@ -88,8 +95,6 @@ class _ProxyOptions:
 
 class ProxyXGB(_ProxyOptions, XGBPredictor):
     """XGBoost on proxy scores (``with_graf``: plus GRAF features)."""
-
-    with_graf = False
 
     def __init__(
         self,
@@ -119,16 +124,11 @@ class ProxyXGB(_ProxyOptions, XGBPredictor):
         self.zc_batch_size = zc_batch_size
         self.zc_network = zc_network
 
-    def encode(self, archs: Architectures) -> np.ndarray:
-        proxies = self.proxy_features(archs)
-        return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
-
 
 class ProxyRF(_ProxyOptions, RFPredictor):
     """Random forest on proxy scores (``with_graf``: plus GRAF features); ``device`` runs live proxies."""
 
     needs = frozenset({"labels", "device"})
-    with_graf = False
 
     def __init__(
         self,
@@ -153,10 +153,6 @@ class ProxyRF(_ProxyOptions, RFPredictor):
         self.zc_data = zc_data
         self.zc_batch_size = zc_batch_size
         self.zc_network = zc_network
-
-    def encode(self, archs: Architectures) -> np.ndarray:
-        proxies = self.proxy_features(archs)
-        return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
 
 
 class ZcpXGB(ProxyXGB):
