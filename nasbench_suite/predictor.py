@@ -8,6 +8,8 @@
 * ``predict(archs)`` returns one finite float per cell (higher means better) and changes nothing.
 * ``needs`` declares what the harness must supply: see :data:`KNOWN_NEEDS`. A predictor without
   ``"labels"`` (a zero-cost proxy) is called with ``y=None``.
+* ``validate()`` (optional) checks the hyper-parameters and any files they name; the harness calls
+  it before any run starts, so a bad option fails the whole command at once with exit code 2.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ class Predictor(abc.ABC):
                 )
             setattr(self, key, value)
         return self
+
+    def validate(self) -> None:  # noqa: B027 - an optional hook; the default accepts everything
+        """Raise :class:`~nasbench_suite.errors.ConfigError` (or ``DataFileError``) naming the option
+        and what was expected if this configuration cannot run. Must be cheap; the default accepts
+        everything."""
 
     def clone(self) -> Predictor:
         """A new unfitted predictor with the same hyper-parameters."""

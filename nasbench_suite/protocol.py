@@ -21,7 +21,7 @@ import numpy as np
 
 import nasbench_suite
 from nasbench_suite.benchmark import Benchmark, BenchmarkTable
-from nasbench_suite.errors import ConfigError, PredictorError
+from nasbench_suite.errors import ConfigError, DataFileError, PredictorError
 from nasbench_suite.measure import measured
 from nasbench_suite.metrics import score_predictions
 from nasbench_suite.predictor import COST_NEED_PREFIX, FitContext, Predictor
@@ -99,7 +99,8 @@ class Suite:
     def predictor_class(self, name: str) -> type[Predictor]:
         return self.registry.predictors.get(name).cls
 
-    def check_predictor_options(self, spec: Spec) -> None:
+    def check_predictor_options(self, spec: Spec, device: str = "cpu") -> None:
+        """Option names, then the predictor's own :meth:`Predictor.validate` of their values."""
         cls = self.predictor_class(spec.name)
         valid = cls.param_names()
         for key in spec.options:
@@ -110,6 +111,12 @@ class Suite:
                     f"predictor {spec.name}: unknown option {key!r}; expected one of "
                     f"{', '.join(p for p in valid if p not in HARNESS_PARAMS) or '(none)'}"
                 )
+        try:
+            self.build_predictor(spec, seed=0, device=device).validate()
+        except ConfigError as exc:
+            raise ConfigError(f"predictor {spec}: {exc}") from None
+        except DataFileError as exc:
+            raise ConfigError(f"predictor {spec}: {exc}") from None
 
     def missing_needs(self, predictor: str, table: BenchmarkTable) -> list[str]:
         """Needs of ``predictor`` that ``table`` cannot satisfy (e.g. a cost it lacks)."""

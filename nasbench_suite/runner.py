@@ -80,7 +80,7 @@ def plan_runs(
     if not benchmarks or not predictors:
         raise ConfigError("nothing to run: expected at least one benchmark and one predictor")
     for spec in predictors:
-        suite.check_predictor_options(spec)
+        suite.check_predictor_options(spec, device)
     planned = []
     for raw in benchmarks:
         options = dict(raw.options)

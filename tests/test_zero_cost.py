@@ -168,3 +168,24 @@ def test_tuned_tree_models_search_on_the_training_cells_only(registry, valid_tab
         "n_estimators", "max_depth", "learning_rate", "subsample", "colsample_bytree", "min_child_weight",
     }  # fmt: skip
     assert predictor.predict(table.archs[40:60]).shape == (20,)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("synflow", "zero-cost proxies need images: pass data=PATH"),
+        ("synflow:source=table", "source must be one of live, recorded (got 'table')"),
+        ("nwot:data=/nonexistent/cifar.zip", "/nonexistent/cifar.zip: not found"),
+        ("graf-zcp-xgb:proxies=synflow+nope,zc_source=recorded", "unknown predictor 'nope'"),
+        ("zcp-rf:zc_batch_size=0,zc_data=/tmp", "batch_size: expected a positive integer (got 0)"),
+    ],
+)
+def test_bad_proxy_options_fail_before_any_run(tmp_path, capsys, monkeypatch, spec, message):
+    from nasbench_suite.cli import main
+
+    monkeypatch.delenv(images.DATA_ENV, raising=False)
+    args = ["run", "--benchmark", "nb201-cifar10-valid", "--predictor", spec, "--train-sizes", "10", "--seeds", "1"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, "--out", str(tmp_path)])
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "runs.jsonl").exists()

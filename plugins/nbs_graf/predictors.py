@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures
+from nasbench_suite import Architectures, Predictor
 from nbs_graf.features import graf_features
-from nbs_graf.proxy_features import proxy_matrix
+from nbs_graf.proxy_features import proxy_matrix, proxy_predictors
 from nbs_graf.tabular import RFPredictor, XGBPredictor
 
 
@@ -80,9 +80,8 @@ class _ProxyOptions:
         proxies = self.proxy_features(archs)
         return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
 
-    def proxy_features(self, archs: Architectures) -> np.ndarray:
-        return proxy_matrix(
-            archs,
+    def _proxies(self) -> list[Predictor]:
+        return proxy_predictors(
             self.proxies,
             self.zc_source,
             self.zc_data,
@@ -91,6 +90,13 @@ class _ProxyOptions:
             self.random_state,
             self.device,
         )
+
+    def validate(self) -> None:
+        for proxy in self._proxies():
+            proxy.validate()
+
+    def proxy_features(self, archs: Architectures) -> np.ndarray:
+        return proxy_matrix(archs, self._proxies())
 
 
 class ProxyXGB(_ProxyOptions, XGBPredictor):

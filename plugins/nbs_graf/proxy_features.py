@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures, ConfigError
+from nasbench_suite import Architectures, ConfigError, Predictor
 from nasbench_suite.registry import default_registry
 
 #: The 13 proxies of NAS-Bench-Suite-Zero that the GRAF paper combines with its graph features.
@@ -27,23 +27,20 @@ def proxy_names(proxies: str) -> list[str]:
     return names
 
 
-def proxy_matrix(
-    archs: Architectures,
-    proxies: str,
-    source: str,
-    data: str,
-    batch_size: int,
-    network: str,
-    seed: int,
-    device: str,
-) -> np.ndarray:
-    """``(n, len(proxies))`` proxy scores of the cells."""
+def proxy_predictors(
+    proxies: str, source: str, data: str, batch_size: int, network: str, seed: int, device: str
+) -> list[Predictor]:
+    """The registered proxy predictors, configured alike."""
     registry = default_registry()
-    columns = []
+    built = []
     for name in proxy_names(proxies):
         cls = registry.predictors.get(name).cls
-        proxy = cls(
-            source=source, data=data, batch_size=batch_size, network=network, **cls.harness_params(seed, device)
-        )
-        columns.append(np.asarray(proxy.fit(archs, None).predict(archs), dtype=np.float64))
+        options = {"source": source, "data": data, "batch_size": batch_size, "network": network}
+        built.append(cls(**options, **cls.harness_params(seed, device)))
+    return built
+
+
+def proxy_matrix(archs: Architectures, predictors: list[Predictor]) -> np.ndarray:
+    """``(n, len(predictors))`` proxy scores of the cells."""
+    columns = [np.asarray(p.fit(archs, None).predict(archs), dtype=np.float64) for p in predictors]
     return np.stack(columns, axis=1)

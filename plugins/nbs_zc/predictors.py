@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from nasbench_suite import Architectures, ConfigError, FitContext, Predictor
+from nbs_zc.images import resolve_data_path
 from nbs_zc.proxies import PROXIES
-from nbs_zc.scoring import live_scores
+from nbs_zc.scoring import live_scores, parse_network_options
 
 SOURCES = ("live", "recorded")
 RECORDED_PREFIX = "zc:"
@@ -42,6 +43,15 @@ class ZeroCostProxy(Predictor):
         self.cache = cache
         self.random_state = random_state
         self.device = device
+
+    def validate(self) -> None:
+        if self.source not in SOURCES:
+            raise ConfigError(f"source must be one of {', '.join(SOURCES)} (got {self.source!r})")
+        if self.source == "live":
+            if not isinstance(self.batch_size, int) or self.batch_size < 1:
+                raise ConfigError(f"batch_size: expected a positive integer (got {self.batch_size!r})")
+            parse_network_options(self.network)
+            resolve_data_path(self.data)
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> ZeroCostProxy:
         if self.source not in SOURCES:
