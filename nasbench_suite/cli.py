@@ -11,17 +11,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import nasbench_suite
-from nasbench_suite import leaderboard
+from nasbench_suite import leaderboard, search_leaderboard
 from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import Registry, load_registry
-from nasbench_suite.results import ResultsStore, load_results
+from nasbench_suite.results import SEARCH_RESULTS_FILE, ResultsStore, load_results
 from nasbench_suite.runner import execute, plan_runs, resolve_device
+from nasbench_suite.search_protocol import DEFAULT_TOP_FRACTION, SearchSuite
+from nasbench_suite.search_runner import execute_searches, plan_searches
 from nasbench_suite.specs import parse_spec
 
 DEFAULT_BENCHMARKS = ["nb201-cifar10"]
 DEFAULT_TRAIN_SIZES = "10,32,100,316,1000"
 DEFAULT_SEEDS = 10
+DEFAULT_SEARCH_PREDICTOR = "graf-xgb"
+DEFAULT_BUDGET = 1000
 
 
 def _int_list(text: str) -> list[int]:
@@ -85,6 +89,38 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="results", help="results directory (default ./results)")
     run.add_argument("--force", action="store_true", help="recompute runs already in the results")
     run.add_argument("--format", default="markdown", help="leaderboard format (markdown, github, latex, html, csv)")
+
+    search = commands.add_parser("search", help="run search strategies and rank them by sample-efficiency gain")
+    search.add_argument(
+        "--benchmark", action="append", metavar="NAME[:key=value,...]", help="benchmark spec, repeatable"
+    )
+    search.add_argument(
+        "--strategy",
+        action="append",
+        metavar="NAME[:key=value,...]",
+        help="search strategy spec, repeatable (default: every registered strategy)",
+    )
+    search.add_argument(
+        "--predictor",
+        action="append",
+        metavar="NAME[:key=value,...]",
+        help=f"predictor for the strategies that use one, repeatable (default {DEFAULT_SEARCH_PREDICTOR})",
+    )
+    search.add_argument(
+        "--budget", type=int, default=DEFAULT_BUDGET, help=f"look-ups per run (default {DEFAULT_BUDGET})"
+    )
+    search.add_argument("--seeds", type=int, default=20, help="number of seeds 0..N-1 (default 20)")
+    search.add_argument(
+        "--top",
+        type=float,
+        default=DEFAULT_TOP_FRACTION,
+        help=f"target set: this fraction of the best cells (default {DEFAULT_TOP_FRACTION})",
+    )
+    search.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    search.add_argument("--out", default="results/search", help="results directory (default ./results/search)")
+    search.add_argument("--force", action="store_true", help="recompute runs already in the results")
+    search.add_argument("--plot", metavar="DIR", help="also write regret-vs-look-ups figures (PNG + SVG)")
+    search.add_argument("--format", default="markdown", help="leaderboard format (markdown, github, latex, html, csv)")
 
     board = commands.add_parser("leaderboard", help="aggregate results into a ranked leaderboard")
     board.add_argument("results", nargs="*", default=["results"], help="results directories or .jsonl files")
@@ -153,6 +189,43 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     )
     print(
         f"{outcome.finished} runs finished, {outcome.failed} failed, {outcome.skipped} already done; "
+        f"results in {store.path}, leaderboard in {board_path}",
+        file=sys.stderr,
+    )
+    for error in outcome.errors[:10]:
+        print(f"  failed: {error}", file=sys.stderr)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, registry: Registry) -> int:
+    searches = SearchSuite(Suite(registry))
+    benchmarks = [parse_spec(text, "benchmark") for text in (args.benchmark or DEFAULT_BENCHMARKS)]
+    strategies = [parse_spec(text, "search strategy") for text in (args.strategy or registry.strategies.names())]
+    predictors = [parse_spec(text, "predictor") for text in (args.predictor or [DEFAULT_SEARCH_PREDICTOR])]
+    device = resolve_device(args.device)
+    search_leaderboard.render_searches([], args.format)  # validates --format before any work
+    planned = plan_searches(
+        searches, benchmarks, strategies, predictors, args.budget, list(range(args.seeds)), args.top, device
+    )
+    store = ResultsStore(args.out, SEARCH_RESULTS_FILE)
+    try:
+        outcome = execute_searches(searches, planned, store, force=args.force)
+    except KeyboardInterrupt:
+        print(f"nasbench-suite: interrupted; finished searches are saved in {store.path}", file=sys.stderr)
+        return 130
+    keys = {run.config.key() for run in planned}
+    all_records = load_results([args.out], SEARCH_RESULTS_FILE)
+    print(search_leaderboard.render_searches([r for r in all_records if r["key"] in keys], args.format))
+    board_path = Path(args.out) / "search_leaderboard.md"
+    board_path.write_text(
+        f"# Search leaderboard\n\nProduced by `nasbench-suite {shlex.join(args.argv)}`; every run is in "
+        f"`{store.path.name}`.\n\n" + search_leaderboard.render_searches(all_records, "markdown")
+    )
+    if args.plot:
+        for path in search_leaderboard.plot_regret(all_records, args.plot):
+            print(f"wrote {path}", file=sys.stderr)
+    print(
+        f"{outcome.finished} searches finished, {outcome.failed} failed, {outcome.skipped} already done; "
         f"results in {store.path}, leaderboard in {board_path}",
         file=sys.stderr,
     )
@@ -257,6 +330,7 @@ def cmd_predictors(args: argparse.Namespace, registry: Registry) -> int:
 
 COMMANDS = {
     "run": cmd_run,
+    "search": cmd_search,
     "leaderboard": cmd_leaderboard,
     "plugins": cmd_plugins,
     "benchmarks": cmd_benchmarks,

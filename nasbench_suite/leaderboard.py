@@ -93,7 +93,7 @@ def versions(records: list[dict[str, Any]]) -> list[str]:
     found = set()
     for record in records:
         found.add(f"nasbench-suite {record.get('suite_version')}")
-        for info in (record.get("plugins") or {}).values():
+        for info in filter(None, (record.get("plugins") or {}).values()):
             found.add(f"{info.get('distribution') or info.get('plugin')} {info.get('version')}")
     return sorted(found)
 

@@ -142,8 +142,8 @@ class Suite:
             "python": platform.python_version(),
         }
         record["plugins"] = {
-            "benchmark": _plugin_dict(self.registry.benchmarks.get(benchmark_spec.name)),
-            "predictor": _plugin_dict(self.registry.predictors.get(predictor_spec.name)),
+            "benchmark": plugin_provenance(self.registry.benchmarks.get(benchmark_spec.name)),
+            "predictor": plugin_provenance(self.registry.predictors.get(predictor_spec.name)),
         }
         table = self.table(benchmark_spec)
         split = make_split(
@@ -218,7 +218,8 @@ def _cuda_peak_tracker(device: str) -> Callable[[], float] | None:
     return lambda: torch.cuda.max_memory_allocated() / 2**20
 
 
-def _plugin_dict(entry: Any) -> dict[str, Any]:
+def plugin_provenance(entry: Any) -> dict[str, Any]:
+    """Which plugin (and distribution, version) contributed a registry entry."""
     return {"plugin": entry.plugin.name, "distribution": entry.plugin.distribution, "version": entry.plugin.version}
 
 

@@ -21,6 +21,7 @@ from nasbench_suite.errors import ResultsError
 log = logging.getLogger(__name__)
 
 RESULTS_FILE = "runs.jsonl"
+SEARCH_RESULTS_FILE = "searches.jsonl"
 
 
 def _json_default(value: Any) -> Any:
@@ -40,11 +41,11 @@ def _clean(value: Any) -> Any:
 
 
 class ResultsStore:
-    """Records of one results directory (``<dir>/runs.jsonl``)."""
+    """Records of one results directory (``<dir>/runs.jsonl``, or ``searches.jsonl`` for searches)."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, filename: str = RESULTS_FILE) -> None:
         self.directory = Path(directory)
-        self.path = self.directory / RESULTS_FILE
+        self.path = self.directory / filename
 
     def append(self, record: dict[str, Any]) -> None:
         line = json.dumps(_clean(record), sort_keys=True, default=_json_default, allow_nan=False) + "\n"
@@ -104,13 +105,14 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def load_results(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Records from results files or directories; the latest record of each run wins."""
+def load_results(paths: Iterable[str | Path], filename: str = RESULTS_FILE) -> list[dict[str, Any]]:
+    """Records from results files or directories (``<dir>/<filename>``); the latest record of each
+    run wins."""
     latest: dict[str, dict[str, Any]] = {}
     for path in map(Path, paths):
-        file = path / RESULTS_FILE if path.is_dir() else path
+        file = path / filename if path.is_dir() else path
         if not file.exists():
-            raise ResultsError(f"{file}: no results file (expected a directory with {RESULTS_FILE} or a .jsonl file)")
+            raise ResultsError(f"{file}: no results file (expected a directory with {filename} or a .jsonl file)")
         for record in read_records(file):
             latest[record["key"]] = record
     return list(latest.values())

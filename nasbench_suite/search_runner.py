@@ -1,0 +1,94 @@
+"""Plan search runs (validating everything first) and execute them, appending each record the moment
+it finishes; finished runs are skipped on a re-run, as for predictor runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nasbench_suite.errors import ConfigError
+from nasbench_suite.results import ResultsStore
+from nasbench_suite.runner import TARGET_OPTION, Outcome
+from nasbench_suite.search_protocol import SearchConfig, SearchSuite
+from nasbench_suite.specs import Spec
+
+
+@dataclass(frozen=True)
+class PlannedSearch:
+    config: SearchConfig
+    benchmark: Spec  # without the harness's ``target`` option
+    strategy: Spec
+    predictor: Spec | None
+
+
+def plan_searches(
+    searches: SearchSuite,
+    benchmarks: list[Spec],
+    strategies: list[Spec],
+    predictors: list[Spec],
+    budget: int,
+    seeds: list[int],
+    top_fraction: float,
+    device: str,
+) -> list[PlannedSearch]:
+    """Every search of the grid: strategies that use a predictor run once per predictor."""
+    if budget < 1:
+        raise ConfigError(f"--budget: expected a positive number of look-ups (got {budget})")
+    if not seeds or min(seeds) < 0:
+        raise ConfigError(f"--seeds: expected at least one non-negative seed (got {seeds})")
+    if not 0 < top_fraction < 1:
+        raise ConfigError(f"--top: expected a fraction between 0 and 1 (got {top_fraction})")
+    suite = searches.suite
+    for spec in predictors:
+        suite.check_predictor_options(spec, device)
+    for spec in strategies:
+        searches.build_strategy(spec)  # names and options, before any work
+    planned = []
+    for raw in benchmarks:
+        options = dict(raw.options)
+        target_option = options.pop(TARGET_OPTION, None)
+        bench_spec = Spec(raw.name, options)
+        bench = suite.benchmark(bench_spec)
+        target = target_option or bench.default_target
+        if target not in bench.targets:
+            raise ConfigError(
+                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(bench.targets)}"
+            )
+        pool = len(suite.table(bench_spec).indices_with(target))
+        if budget > pool:
+            raise ConfigError(f"--budget {budget} exceeds the {pool} cells of {raw.name} with target {target!r}")
+        for strategy in strategies:
+            uses_predictor = searches.strategy_class(strategy.name).uses_predictor
+            if uses_predictor and not predictors:
+                raise ConfigError(f"search strategy {strategy.name} needs a predictor (--predictor)")
+            for predictor in predictors if uses_predictor else [None]:
+                for seed in seeds:
+                    config = SearchConfig(
+                        str(bench_spec),
+                        target,
+                        str(strategy),
+                        str(predictor) if predictor else None,
+                        budget,
+                        seed,
+                        top_fraction,
+                        device,
+                    )
+                    planned.append(PlannedSearch(config, bench_spec, strategy, predictor))
+    return planned
+
+
+def execute_searches(searches: SearchSuite, planned: list[PlannedSearch], store: ResultsStore, force: bool) -> Outcome:
+    """Run the planned searches not yet finished in ``store`` (all with ``force``)."""
+    outcome = Outcome()
+    done = set() if force else store.finished_keys()
+    for run in planned:
+        if run.config.key() in done:
+            outcome.skipped += 1
+            continue
+        record = searches.execute(run.config, run.benchmark, run.strategy, run.predictor)
+        store.append(record)
+        if record["status"] == "ok":
+            outcome.finished += 1
+        else:
+            outcome.failed += 1
+            outcome.errors.append(record["error"])
+    return outcome
