@@ -135,10 +135,17 @@ def plot(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
         ax.set_title(f"{benchmark} — {target}")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-        fig.tight_layout()
-        stem = directory / f"{benchmark.replace(':', '_')}-{target}-kendall"
-        for suffix in (".png", ".svg"):
-            fig.savefig(stem.with_suffix(suffix), dpi=120)
-            written.append(stem.with_suffix(suffix))
-        plt.close(fig)
+        written += save_figure(fig, directory / f"{benchmark.replace(':', '_')}-{target}-kendall")
     return written
+
+
+def save_figure(fig: Any, stem: Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg``, close it, return the paths."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    paths = [stem.with_suffix(suffix) for suffix in (".png", ".svg")]
+    for path in paths:
+        fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return paths

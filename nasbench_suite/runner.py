@@ -54,6 +54,20 @@ def resolve_device(device: str) -> str:
     return "cuda" if available else "cpu"
 
 
+def resolve_target(suite: Suite, raw: Spec) -> tuple[Spec, str]:
+    """Split the harness's ``target=`` option off a benchmark spec; check the target exists."""
+    options = dict(raw.options)
+    target_option = options.pop(TARGET_OPTION, None)
+    bench_spec = Spec(raw.name, options)
+    bench = suite.benchmark(bench_spec)
+    target = target_option or bench.default_target
+    if target not in bench.targets:
+        raise ConfigError(
+            f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(bench.targets)}"
+        )
+    return bench_spec, target
+
+
 def plan_runs(
     suite: Suite,
     benchmarks: list[Spec],
@@ -83,15 +97,7 @@ def plan_runs(
         suite.check_predictor_options(spec, device)
     planned = []
     for raw in benchmarks:
-        options = dict(raw.options)
-        target_option = options.pop(TARGET_OPTION, None)
-        bench_spec = Spec(raw.name, options)
-        bench = suite.benchmark(bench_spec)
-        target = target_option or bench.default_target
-        if target not in bench.targets:
-            raise ConfigError(
-                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(bench.targets)}"
-            )
+        bench_spec, target = resolve_target(suite, raw)
         table = suite.table(bench_spec)
         pool = len(table.indices_with(target))
         for spec in predictors:

@@ -10,7 +10,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.leaderboard import FORMATS, versions
+from nasbench_suite.leaderboard import FORMATS, save_figure, versions
 from nasbench_suite.metrics import bootstrap_interval
 
 GROUP = ["benchmark", "target", "top_fraction", "strategy", "predictor"]
@@ -132,10 +132,5 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Pa
         ax.set_title(benchmark)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-        fig.tight_layout()
-        stem = directory / f"{benchmark.replace(':', '_')}-{target}-regret"
-        for suffix in (".png", ".svg"):
-            fig.savefig(stem.with_suffix(suffix), dpi=120)
-            written.append(stem.with_suffix(suffix))
-        plt.close(fig)
+        written += save_figure(fig, directory / f"{benchmark.replace(':', '_')}-{target}-regret")
     return written

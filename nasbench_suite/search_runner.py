@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.results import ResultsStore
-from nasbench_suite.runner import TARGET_OPTION, Outcome
+from nasbench_suite.runner import Outcome, resolve_target
 from nasbench_suite.search_protocol import SearchConfig, SearchSuite
 from nasbench_suite.specs import Spec
 
@@ -44,15 +44,7 @@ def plan_searches(
         searches.build_strategy(spec)  # names and options, before any work
     planned = []
     for raw in benchmarks:
-        options = dict(raw.options)
-        target_option = options.pop(TARGET_OPTION, None)
-        bench_spec = Spec(raw.name, options)
-        bench = suite.benchmark(bench_spec)
-        target = target_option or bench.default_target
-        if target not in bench.targets:
-            raise ConfigError(
-                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(bench.targets)}"
-            )
+        bench_spec, target = resolve_target(suite, raw)
         pool = len(suite.table(bench_spec).indices_with(target))
         if budget > pool:
             raise ConfigError(f"--budget {budget} exceeds the {pool} cells of {raw.name} with target {target!r}")
