@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from nasbench_suite import FitContext, Predictor, hookimpl
+from nasbench_suite import ConfigError, FitContext, Predictor, hookimpl
 from nasbench_suite.cli import main
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import load_registry
@@ -114,8 +114,8 @@ def test_smart_subset_scores_neighbours_of_the_best_cells(suite):
     assert len(candidates) == 30 and len(set(candidates.tolist())) == 30
     first = [c for c in table.neighbours(int(ranked[0])).tolist() if open_cells[c]]  # the best parent's
     assert set(candidates[: len(first)].tolist()) == set(first) and not set(candidates) & set(ranked.tolist())
-    with pytest.raises(Exception, match="proposer: expected one of mutation"):
-        SmartSubsetSearch(proposer="nope").candidates(table, ranked, open_cells, np.random.default_rng(0))
+    with pytest.raises(ConfigError, match="proposer: expected one of mutation"):
+        SmartSubsetSearch(proposer="nope")
 
 
 def test_search_command_writes_resumes_and_isolates_failures(tmp_path, capsys):
@@ -147,6 +147,7 @@ def test_search_command_writes_resumes_and_isolates_failures(tmp_path, capsys):
     [
         (["--strategy", "nope"], "unknown search strategy 'nope'"),
         (["--strategy", "evolution:size=3"], "search strategy evolution: invalid options"),
+        (["--strategy", "predictor-smart-subset:proposer=magic"], "proposer: expected one of mutation"),
         (["--budget", "0"], "--budget: expected a positive number"),
         (["--budget", "20000"], "exceeds the 15625 cells"),
         (["--top", "1.5"], "--top: expected a fraction"),

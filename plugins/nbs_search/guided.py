@@ -127,13 +127,13 @@ class SmartSubsetSearch(PredictorGuidedSearch):
 
     def __init__(self, initial: int = 10, batch: int = 10, subset: float = 0.01, proposer: str = "mutation") -> None:
         super().__init__(initial, batch, subset)
+        if proposer not in PROPOSERS:  # checked when the command is planned, before any search
+            raise ConfigError(f"proposer: expected one of {', '.join(PROPOSERS)} (got {proposer!r})")
         self.proposer = proposer
 
     def candidates(
         self, table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
-        if self.proposer not in PROPOSERS:
-            raise ConfigError(f"proposer: expected one of {', '.join(PROPOSERS)} (got {self.proposer!r})")
         size = min(self.subset_size(table), int(open_cells.sum()))
         proposed = PROPOSERS[self.proposer](table, ranked, open_cells, size, rng)
         if len(proposed) < size:
