@@ -41,7 +41,8 @@ def summarise_searches(records: list[dict[str, Any]]) -> pd.DataFrame:
         row: dict[str, Any] = dict(zip(GROUP, key))
         row["seeds"] = int(len(ok))
         row["failed"] = int((group["status"] != "ok").sum())
-        row["missed_target"] = int((~ok["reached_target"].astype(bool)).sum()) if len(ok) else 0
+        for goal in ("target", "best"):
+            row[f"missed_{goal}"] = int((~ok[f"reached_{goal}"].astype(bool)).sum()) if len(ok) else 0
         for goal in ("target", "best"):
             lookups = ok[f"lookups_to_{goal}"].to_numpy(dtype=np.float64)
             expected = float(ok[f"expected_random_to_{goal}"].iloc[0]) if len(ok) else np.nan
@@ -61,10 +62,12 @@ def summarise_searches(records: list[dict[str, Any]]) -> pd.DataFrame:
     return table.sort_values(["benchmark", "target", "top_fraction", "rank"]).reset_index(drop=True)
 
 
-def _interval(value: float, low: float, high: float) -> str:
+def _interval(value: float, low: float, high: float, missed: int) -> str:
+    """SEG with its interval; ``≤`` marks an upper bound (some runs missed and count at the budget)."""
     if np.isnan(value):
         return "—"
-    return f"{value:.2f}" if np.isnan(low) else f"{value:.2f} [{low:.2f}, {high:.2f}]"
+    bound = "≤ " if missed else ""
+    return f"{bound}{value:.2f}" if np.isnan(low) else f"{bound}{value:.2f} [{low:.2f}, {high:.2f}]"
 
 
 def render_searches(records: list[dict[str, Any]], fmt: str = "markdown") -> str:
@@ -81,11 +84,14 @@ def render_searches(records: list[dict[str, Any]], fmt: str = "markdown") -> str
             "rank": r["rank"],
             "strategy": r["strategy"],
             "predictor": r["predictor"],
-            "SEG (95% CI)": _interval(r["seg_target"], r["seg_target_ci_low"], r["seg_target_ci_high"]),
+            "SEG (95% CI)": _interval(
+                r["seg_target"], r["seg_target_ci_low"], r["seg_target_ci_high"], r["missed_target"]
+            ),
             "look-ups to top": f"{r['lookups_to_target_mean']:.0f}" if r["seeds"] else "—",
             "random expects": f"{r['expected_random_to_target']:.0f}" if r["seeds"] else "—",
-            "SEG to best": _interval(r["seg_best"], r["seg_best_ci_low"], r["seg_best_ci_high"]),
             "missed": r["missed_target"],
+            "SEG to best": _interval(r["seg_best"], r["seg_best_ci_low"], r["seg_best_ci_high"], r["missed_best"]),
+            "missed best": r["missed_best"],
             "seeds": r["seeds"],
             "failed": r["failed"],
             "s/run": f"{r['seconds']:.1f}" if r["seeds"] else "—",
@@ -95,8 +101,9 @@ def render_searches(records: list[dict[str, Any]], fmt: str = "markdown") -> str
     text = tabulate(pd.DataFrame(rows), headers="keys", tablefmt=FORMATS[fmt], showindex=False, disable_numparse=True)
     if fmt in ("markdown", "github"):
         text += (
-            "\n\nSEG = (|S| + 1) / (|T| + 1) / mean look-ups until the first top cell (a run that never reaches "
-            "it counts at its budget and is listed as missed).\n\nVersions: " + ", ".join(versions(records)) + "\n"
+            "\n\nSEG = (|S| + 1) / (|T| + 1) / mean look-ups until the first top cell. A run that never reaches "
+            "it counts at its budget and is listed as missed; SEG is then an upper bound (marked ≤). "
+            "SEG to best: the same for the best cell(s).\n\nVersions: " + ", ".join(versions(records)) + "\n"
         )
     return text
 

@@ -158,3 +158,20 @@ def test_bad_search_options_fail_before_any_work(tmp_path, capsys, extra, messag
         main(["search", "--out", str(tmp_path), "--seeds", "1", "--budget", "10", *extra])
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
     assert not (tmp_path / "searches.jsonl").exists()
+
+
+def test_gains_with_missed_runs_are_marked_as_upper_bounds():
+    from nasbench_suite.search_leaderboard import render_searches
+
+    def record(seed, lookups, reached):
+        return {
+            "key": str(seed), "status": "ok", "error": None, "benchmark": "b", "target": "t", "top_fraction": 0.01,
+            "strategy": "s", "predictor": None, "lookups_to_target": lookups, "reached_target": reached,
+            "lookups_to_best": 100, "reached_best": False, "expected_random_to_target": 50.0,
+            "expected_random_to_best": 500.0, "seconds": 0.1, "suite_version": "x", "plugins": {},
+        }  # fmt: skip
+
+    [row] = summarise_searches([record(0, 20, True), record(1, 30, True)]).to_dict("records")
+    assert row["seg_target"] == pytest.approx(2.0) and row["missed_target"] == 0
+    text = render_searches([record(0, 20, True), record(1, 100, False)])
+    assert "≤ 0.83" in text and "≤ 5.00" in text  # 50 / 60 with a miss; best missed by both runs
