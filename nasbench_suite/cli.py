@@ -16,7 +16,7 @@ from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import Registry, load_registry
 from nasbench_suite.results import SEARCH_RESULTS_FILE, ResultsStore, load_results
-from nasbench_suite.runner import execute, plan_runs, resolve_device
+from nasbench_suite.runner import Outcome, execute, plan_runs, resolve_device
 from nasbench_suite.search_protocol import DEFAULT_TOP_FRACTION, SearchSuite
 from nasbench_suite.search_runner import execute_searches, plan_searches
 from nasbench_suite.specs import parse_spec
@@ -143,6 +143,16 @@ def _report_plugin_failures(registry: Registry) -> None:
         print(f"nasbench-suite: warning: {failure.error}", file=sys.stderr)
 
 
+def _report_outcome(outcome: Outcome, noun: str, store: ResultsStore, board_path: Path) -> None:
+    print(
+        f"{outcome.finished} {noun} finished, {outcome.failed} failed, {outcome.skipped} already done; "
+        f"results in {store.path}, leaderboard in {board_path}",
+        file=sys.stderr,
+    )
+    for error in outcome.errors[:10]:
+        print(f"  failed: {error}", file=sys.stderr)
+
+
 def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     suite = Suite(registry)
     if args.seeds < 1:
@@ -187,13 +197,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         f"# Leaderboard\n\nProduced by `{command}`; every run is in `{store.path.name}`.\n\n"
         + leaderboard.render(all_records, "markdown")
     )
-    print(
-        f"{outcome.finished} runs finished, {outcome.failed} failed, {outcome.skipped} already done; "
-        f"results in {store.path}, leaderboard in {board_path}",
-        file=sys.stderr,
-    )
-    for error in outcome.errors[:10]:
-        print(f"  failed: {error}", file=sys.stderr)
+    _report_outcome(outcome, "runs", store, board_path)
     return 0
 
 
@@ -224,13 +228,7 @@ def cmd_search(args: argparse.Namespace, registry: Registry) -> int:
     if args.plot:
         for path in search_leaderboard.plot_regret(all_records, args.plot):
             print(f"wrote {path}", file=sys.stderr)
-    print(
-        f"{outcome.finished} searches finished, {outcome.failed} failed, {outcome.skipped} already done; "
-        f"results in {store.path}, leaderboard in {board_path}",
-        file=sys.stderr,
-    )
-    for error in outcome.errors[:10]:
-        print(f"  failed: {error}", file=sys.stderr)
+    _report_outcome(outcome, "searches", store, board_path)
     return 0
 
 

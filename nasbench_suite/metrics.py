@@ -98,6 +98,20 @@ def sample_efficiency_gain(evaluations_per_seed: np.ndarray, space_size: int, ta
     return expected_random_evaluations(space_size, target_size) / float(evaluations.mean())
 
 
+def sample_efficiency_gain_interval(lookups: np.ndarray, expected_random: float) -> tuple[float, float, float]:
+    """SEG = ``expected_random`` / mean look-ups over seeds, with the 95% bootstrap interval of the
+    mean inverted into an interval of the gain; ``nan`` where undefined."""
+    lookups = np.asarray(lookups, dtype=np.float64)
+    if lookups.size == 0:
+        return (math.nan, math.nan, math.nan)
+    low, high = bootstrap_interval(lookups)
+    return (
+        expected_random / float(lookups.mean()),
+        expected_random / high if np.isfinite(high) else math.nan,
+        expected_random / low if np.isfinite(low) else math.nan,
+    )
+
+
 def bootstrap_interval(
     values: np.ndarray, confidence: float = 0.95, resamples: int = 2000, seed: int = 0
 ) -> tuple[float, float]:

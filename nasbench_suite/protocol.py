@@ -57,6 +57,11 @@ class Split:
     unlabelled: np.ndarray
 
 
+def run_rng(seed: int, benchmark: str) -> np.random.Generator:
+    """The random generator of one run: determined by the seed and the benchmark alone."""
+    return np.random.default_rng([seed, zlib.crc32(benchmark.encode())])
+
+
 def make_split(
     pool: np.ndarray, benchmark: str, seed: int, train_size: int, test_size: int, unlabelled_size: int = 0
 ) -> Split:
@@ -67,8 +72,7 @@ def make_split(
             f"benchmark {benchmark}: {needed} cells needed (test {test_size} + train {train_size} + "
             f"unlabelled {unlabelled_size}) but only {len(pool)} have the target"
         )
-    rng = np.random.default_rng([seed, zlib.crc32(benchmark.encode())])
-    order = rng.permutation(pool)
+    order = run_rng(seed, benchmark).permutation(pool)
     return Split(
         test=order[:test_size],
         train=order[test_size : test_size + train_size],
@@ -113,9 +117,7 @@ class Suite:
                 )
         try:
             self.build_predictor(spec, seed=0, device=device).validate()
-        except ConfigError as exc:
-            raise ConfigError(f"predictor {spec}: {exc}") from None
-        except DataFileError as exc:
+        except (ConfigError, DataFileError) as exc:
             raise ConfigError(f"predictor {spec}: {exc}") from None
 
     def missing_needs(self, predictor: str, table: BenchmarkTable) -> list[str]:

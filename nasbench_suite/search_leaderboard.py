@@ -11,22 +11,9 @@ from tabulate import tabulate
 
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.leaderboard import FORMATS, save_figure, versions
-from nasbench_suite.metrics import bootstrap_interval
+from nasbench_suite.metrics import sample_efficiency_gain_interval
 
 GROUP = ["benchmark", "target", "top_fraction", "strategy", "predictor"]
-
-
-def _gain(expected: float, lookups: np.ndarray) -> tuple[float, float, float]:
-    """SEG = expected random look-ups / mean look-ups, with the bootstrap interval of the mean inverted."""
-    if len(lookups) == 0:
-        return (np.nan, np.nan, np.nan)
-    low, high = bootstrap_interval(lookups)
-    mean = float(np.mean(lookups))
-    return (
-        expected / mean,
-        expected / high if np.isfinite(high) else np.nan,
-        expected / low if np.isfinite(low) else np.nan,
-    )
 
 
 def summarise_searches(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -43,12 +30,12 @@ def summarise_searches(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["failed"] = int((group["status"] != "ok").sum())
         for goal in ("target", "best"):
             row[f"missed_{goal}"] = int((~ok[f"reached_{goal}"].astype(bool)).sum()) if len(ok) else 0
-        for goal in ("target", "best"):
             lookups = ok[f"lookups_to_{goal}"].to_numpy(dtype=np.float64)
             expected = float(ok[f"expected_random_to_{goal}"].iloc[0]) if len(ok) else np.nan
+            row[f"expected_random_to_{goal}"] = expected
             row[f"lookups_to_{goal}_mean"] = lookups.mean() if len(lookups) else np.nan
-            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = _gain(expected, lookups)
-        row["expected_random_to_target"] = float(ok["expected_random_to_target"].iloc[0]) if len(ok) else np.nan
+            gain = sample_efficiency_gain_interval(lookups, expected)
+            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain
         row["seconds"] = ok["seconds"].mean() if len(ok) else np.nan
         errors = group.loc[group["status"] != "ok", "error"].dropna()
         row["first_error"] = errors.iloc[0] if len(errors) else ""

@@ -13,7 +13,6 @@ import json
 import math
 import platform
 import traceback
-import zlib
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -24,7 +23,7 @@ import nasbench_suite
 from nasbench_suite.errors import ConfigError, PredictorError
 from nasbench_suite.measure import measured
 from nasbench_suite.metrics import expected_random_evaluations
-from nasbench_suite.protocol import Suite, plugin_provenance
+from nasbench_suite.protocol import Suite, plugin_provenance, run_rng
 from nasbench_suite.search import SearchStrategy
 from nasbench_suite.specs import Spec
 
@@ -123,7 +122,7 @@ class SearchSuite:
             expected_random_to_target=expected_random_evaluations(space, len(top)),
             expected_random_to_best=expected_random_evaluations(space, len(best)),
         )
-        rng = np.random.default_rng([config.seed, zlib.crc32(config.benchmark.encode())])
+        rng = run_rng(config.seed, config.benchmark)
         try:
             strategy = self.build_strategy(strategy_spec)
             predictor = (

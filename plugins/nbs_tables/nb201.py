@@ -165,17 +165,22 @@ class NB201Benchmark(Benchmark):
     )
 
     def load(self) -> BenchmarkTable:
+        return self._load_with_records()[0]
+
+    def _load_with_records(self) -> tuple[BenchmarkTable, tuple[np.ndarray, np.ndarray] | None]:
+        """The full table, and the recorded cells with their validation accuracy where there are any."""
         arrays = load_arrays()
         edge_ops = arrays["edge_ops"].astype(np.int64)
         targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in NB201Benchmark.targets}
-        recorded = {}
+        recorded, records = {}, None
         if self.dataset in ZC_DATASETS:
-            cells, _, proxies = load_zero_cost(self.dataset)
+            cells, val_accuracy, proxies = load_zero_cost(self.dataset)
+            records = (cells, val_accuracy)
             for name, values in proxies.items():
                 recorded[ZC_COST_PREFIX + name] = np.full(len(edge_ops), np.nan)
                 recorded[ZC_COST_PREFIX + name][cells] = values
         archs = architectures_from_ops(edge_ops, DATASETS[self.dataset], recorded)
-        return BenchmarkTable(archs, targets, mutation_encoding=edge_ops)
+        return BenchmarkTable(archs, targets, mutation_encoding=edge_ops), records
 
 
 class NB201ValidBenchmark(NB201Benchmark):
@@ -189,8 +194,7 @@ class NB201ValidBenchmark(NB201Benchmark):
     )
 
     def load(self) -> BenchmarkTable:
-        full = super().load()
-        cells, val_accuracy, _ = load_zero_cost(self.dataset)
+        full, (cells, val_accuracy) = self._load_with_records()
         if has_unreachable_ops(full.mutation_encoding[cells]).any():
             raise DataFileError(shipped_path(ZC_DATA_FILE), "recorded cells include cells with unreachable operations")
         targets = {name: full.targets[name][cells] for name in NB201Benchmark.targets}

@@ -44,9 +44,12 @@ class ZeroCostProxy(Predictor):
         self.random_state = random_state
         self.device = device
 
-    def validate(self) -> None:
+    def _check_source(self) -> None:
         if self.source not in SOURCES:
             raise ConfigError(f"source must be one of {', '.join(SOURCES)} (got {self.source!r})")
+
+    def validate(self) -> None:
+        self._check_source()
         if self.source == "live":
             if not isinstance(self.batch_size, int) or self.batch_size < 1:
                 raise ConfigError(f"batch_size: expected a positive integer (got {self.batch_size!r})")
@@ -54,10 +57,7 @@ class ZeroCostProxy(Predictor):
             resolve_data_path(self.data)
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> ZeroCostProxy:
-        if self.source not in SOURCES:
-            raise ConfigError(
-                f"predictor {self.name}: source must be one of {', '.join(SOURCES)} (got {self.source!r})"
-            )
+        self._check_source()
         self.fitted_ = True
         return self
 
