@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from nasbench_suite.architectures import Architectures, SearchSpace, from_lists
-from nasbench_suite.benchmark import Benchmark, BenchmarkTable
+from nasbench_suite.benchmark import Benchmark, BenchmarkTable, benchmark_table
 from nasbench_suite.errors import (
     ConfigError,
     DataFileError,
@@ -45,6 +45,7 @@ __all__ = [
     "SuiteError",
     "UnknownNameError",
     "__version__",
+    "benchmark_table",
     "from_lists",
     "hookimpl",
     "network_builder",

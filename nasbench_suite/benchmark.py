@@ -12,7 +12,7 @@ import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -90,6 +90,16 @@ class BenchmarkTable:
         return self._neighbour_index[index]
 
 
+def benchmark_table(name: str, **options: Any) -> BenchmarkTable:
+    """Load the registered benchmark ``name`` with ``options`` (for plugins building on another's table).
+
+    Raises :class:`~nasbench_suite.errors.UnknownNameError` listing the registered benchmarks.
+    """
+    from nasbench_suite.registry import default_registry
+
+    return default_registry().benchmarks.get(name).cls(**options).load()
+
+
 class Benchmark(abc.ABC):
     """Base class of benchmark plugins."""
 
@@ -98,6 +108,9 @@ class Benchmark(abc.ABC):
     citation: ClassVar[str] = ""
     targets: ClassVar[tuple[str, ...]]
     default_target: ClassVar[str]
+    #: False when loading computes something heavy (training a supernet); ``nasbench-suite
+    #: benchmarks`` then lists the benchmark without loading it.
+    cheap_to_load: ClassVar[bool] = True
 
     @abc.abstractmethod
     def load(self) -> BenchmarkTable:

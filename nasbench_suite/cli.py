@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=10,
         help="unlabelled pool = factor x train size, for predictors that need one (default 10)",
     )
+    run.add_argument(
+        "--score-train",
+        action="store_true",
+        help="also score predictions on the training cells (how a fit to noisy estimates ranks them)",
+    )
     run.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
     run.add_argument("--out", default="results", help="results directory (default ./results)")
@@ -117,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"target set: this fraction of the best cells (default {DEFAULT_TOP_FRACTION})",
     )
     search.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    search.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
     search.add_argument("--out", default="results/search", help="results directory (default ./results/search)")
     search.add_argument("--force", action="store_true", help="recompute runs already in the results")
     search.add_argument("--plot", metavar="DIR", help="also write regret-vs-look-ups figures (PNG + SVG)")
@@ -178,6 +184,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
         device,
         args.unlabelled_factor,
         skip_incompatible=not args.predictor,
+        score_train=args.score_train,
     )
     store = ResultsStore(args.out)
     try:
@@ -213,7 +220,7 @@ def cmd_search(args: argparse.Namespace, registry: Registry) -> int:
     )
     store = ResultsStore(args.out, SEARCH_RESULTS_FILE)
     try:
-        outcome = execute_searches(searches, planned, store, force=args.force)
+        outcome = execute_searches(searches, planned, store, force=args.force, jobs=args.jobs)
     except KeyboardInterrupt:
         print(f"nasbench-suite: interrupted; finished searches are saved in {store.path}", file=sys.stderr)
         return 130
@@ -278,11 +285,14 @@ def cmd_benchmarks(args: argparse.Namespace, registry: Registry) -> int:
     rows = []
     for name in registry.benchmarks.names():
         entry = registry.benchmarks.get(name)
-        try:
-            table = suite.table(parse_spec(name, "benchmark"))
-            size, costs = len(table), sorted(table.archs.costs)
-        except SuiteError as exc:
-            size, costs = None, [f"error: {exc}"]
+        if not entry.cls.cheap_to_load:  # e.g. trains a supernet: not for a listing
+            size, costs = None, ["(computed when the benchmark is loaded)"]
+        else:
+            try:
+                table = suite.table(parse_spec(name, "benchmark"))
+                size, costs = len(table), sorted(table.archs.costs)
+            except SuiteError as exc:
+                size, costs = None, [f"error: {exc}"]
         rows.append(
             {
                 "name": name,

@@ -14,6 +14,8 @@ from nasbench_suite.metrics import bootstrap_interval
 
 GROUP = ["benchmark", "target", "train_size", "predictor"]
 METRICS = ("kendall_tau", "spearman", "pearson", "precision_at_10", "precision_at_100")
+#: Recorded by runs with ``--score-train``: the same metrics on the training cells.
+TRAIN_METRICS = ("train_kendall_tau",)
 FORMATS = {"markdown": "pipe", "github": "github", "latex": "latex_booktabs", "html": "html", "csv": None}
 
 
@@ -23,7 +25,7 @@ def summarise(records: list[dict[str, Any]]) -> pd.DataFrame:
     if not records:
         return pd.DataFrame(columns=[*GROUP, "rank"])
     frame = pd.DataFrame.from_records(records)
-    for metric in (*METRICS, "fit_seconds", "predict_seconds", "peak_rss_mb"):
+    for metric in (*METRICS, *TRAIN_METRICS, "fit_seconds", "predict_seconds", "peak_rss_mb"):
         frame[metric] = pd.to_numeric(frame.get(metric), errors="coerce")
     rows = []
     for key, group in frame.groupby(GROUP, sort=True):
@@ -32,7 +34,7 @@ def summarise(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["seeds"] = int(len(ok))
         row["failed"] = int((group["status"] != "ok").sum())
         row["undefined"] = int(ok["kendall_tau"].isna().sum())
-        for metric in METRICS:
+        for metric in (*METRICS, *TRAIN_METRICS):
             row[f"{metric}_mean"] = ok[metric].mean()
             row[f"{metric}_std"] = ok[metric].std(ddof=1) if ok[metric].count() > 1 else np.nan
         row["kendall_tau_ci_low"], row["kendall_tau_ci_high"] = bootstrap_interval(ok["kendall_tau"].to_numpy())
@@ -60,6 +62,7 @@ def _mean_std(mean: float, std: float) -> str:
 def display_frame(summary: pd.DataFrame) -> pd.DataFrame:
     """The human-readable leaderboard columns."""
     out = []
+    with_train = "train_kendall_tau_mean" in summary and summary["train_kendall_tau_mean"].notna().any()
     for row in summary.to_dict("records"):
         if row["seeds"] == 0:
             tau = "failed" if row["failed"] else "—"
@@ -77,6 +80,11 @@ def display_frame(summary: pd.DataFrame) -> pd.DataFrame:
                 "predictor": row["predictor"],
                 "Kendall τ": tau,
                 "95% CI": "—" if np.isnan(low) else f"[{low:.3f}, {high:.3f}]",
+                **(
+                    {"τ on train cells": _mean_std(row["train_kendall_tau_mean"], row["train_kendall_tau_std"])}
+                    if with_train
+                    else {}
+                ),
                 "Spearman": _mean_std(row["spearman_mean"], row["spearman_std"]),
                 "P@10": _mean_std(row["precision_at_10_mean"], np.nan),
                 "P@100": _mean_std(row["precision_at_100_mean"], np.nan),

@@ -9,6 +9,10 @@ A built network is a ``torch.nn.Module`` whose ``forward(x)`` returns logits ``(
 and which also offers ``features(x)``: the last feature map before global pooling (what Zen-NAS
 scores). Keyword options of a builder's ``__init__`` set width and depth, so tests can build tiny
 versions; the defaults are the networks the benchmark tables were trained with.
+
+A builder may also offer the space's weight-sharing *supernet* (:meth:`NetworkBuilder.supernet`):
+one module holding every candidate operation, whose ``forward(x, archs, index)`` runs the single
+path of cell ``archs[index]`` with the shared weights.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ class NetworkBuilder(abc.ABC):
     @abc.abstractmethod
     def build(self, archs: Architectures, index: int, num_classes: int) -> torch.nn.Module:
         """The network of cell ``archs[index]``, freshly initialised, on the CPU."""
+
+    def supernet(self, num_classes: int) -> torch.nn.Module:
+        """The weight-sharing supernet of the space, freshly initialised, on the CPU (optional).
+
+        Its ``forward(x, archs, index)`` returns the logits of cell ``archs[index]``'s sub-network.
+        """
+        raise NotImplementedError(f"network builder {self.name!r} offers no weight-sharing supernet")
 
 
 def network_builder(space: str, **options: Any) -> NetworkBuilder:

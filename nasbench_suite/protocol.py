@@ -45,9 +45,15 @@ class RunConfig:
     seed: int
     device: str = "cpu"
     unlabelled_size: int = 0
+    #: Also score the predictions on the training cells (``train_kendall_tau``, ...): how well a
+    #: predictor fitted to noisy estimates ranks the very cells it was fitted on.
+    score_train: bool = False
 
     def key(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        fields = asdict(self)
+        if not self.score_train:  # keeps the keys of runs recorded before the option existed
+            del fields["score_train"]
+        return json.dumps(fields, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,8 @@ class Suite:
             with measured() as predict_cost:
                 predictions = predictor.predict(test_archs)
             predictions = check_predictions(predictions, len(test_archs))
+            if config.score_train:
+                train_predictions = check_predictions(predictor.predict(train_archs), len(train_archs))
         except Exception as exc:  # a failing plugin is recorded and isolated
             record.update(
                 status="error",
@@ -183,6 +191,9 @@ class Suite:
             log.warning(record["error"])
         else:
             scores = score_predictions(targets[split.test], predictions)
+            if config.score_train:
+                train_scores = score_predictions(targets[split.train], train_predictions, top_k=())
+                scores.update({f"train_{name}": value for name, value in train_scores.items()})
             record.update(
                 status="ok",
                 error=None,

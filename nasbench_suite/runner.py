@@ -8,7 +8,9 @@ import logging
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -78,6 +80,7 @@ def plan_runs(
     device: str,
     unlabelled_factor: int = 10,
     skip_incompatible: bool = False,
+    score_train: bool = False,
 ) -> list[PlannedRun]:
     """Every run of the grid, after checking names, options, sizes and predictor needs.
 
@@ -118,7 +121,9 @@ def plan_runs(
                         f"{f' + unlabelled {extra}' if extra else ''} exceeds the {pool} cells with target {target!r}"
                     )
                 for seed in seeds:
-                    config = RunConfig(str(bench_spec), target, str(spec), train_size, size, seed, device, extra)
+                    config = RunConfig(
+                        str(bench_spec), target, str(spec), train_size, size, seed, device, extra, score_train
+                    )
                     planned.append(PlannedRun(config, bench_spec, spec))
     return planned
 
@@ -146,28 +151,36 @@ def _init_worker(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def worker_suite() -> Suite:
+    """The suite of this worker process (inside a function passed to :func:`execute_planned`)."""
+    assert _worker_suite is not None, "not in a worker process"
+    return _worker_suite
+
+
 def _run_in_worker(run: PlannedRun) -> dict:
-    assert _worker_suite is not None
-    return _worker_suite.execute(run.config, run.benchmark, run.predictor)
+    return worker_suite().execute(run.config, run.benchmark, run.predictor)
 
 
-def execute(
-    suite: Suite,
-    runs: list[PlannedRun],
+Planned = TypeVar("Planned", bound=Any)
+
+
+def execute_planned(
+    todo: list[Planned],
+    here: Callable[[Planned], dict],
+    in_worker: Callable[[Planned], dict],
     store: ResultsStore,
+    describe: Callable[[Planned], str],
     jobs: int = 1,
-    force: bool = False,
     progress: bool | None = None,
+    unit: str = "run",
 ) -> Outcome:
-    """Execute ``runs`` not yet finished in ``store`` (all of them with ``force``)."""
+    """Run each of ``todo`` (``here`` in this process, or ``in_worker`` — a module-level function —
+    in ``jobs`` worker processes) and append each record the moment it arrives."""
     if jobs < 1:
         raise ConfigError(f"--jobs: expected a positive integer (got {jobs})")
     outcome = Outcome()
-    done = set() if force else store.finished_keys()
-    todo = [run for run in runs if run.config.key() not in done]
-    outcome.skipped = len(runs) - len(todo)
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(todo), disable=not show, desc="runs", unit="run")
+    bar = tqdm(total=len(todo), disable=not show, desc=f"{unit}s", unit=unit)
 
     def record(result: dict) -> None:
         store.append(result)
@@ -180,23 +193,46 @@ def execute(
 
     try:
         if jobs == 1:
-            for run in todo:
-                record(suite.execute(run.config, run.benchmark, run.predictor))
+            for item in todo:
+                record(here(item))
         else:
             context = multiprocessing.get_context("spawn")
             with futures.ProcessPoolExecutor(
                 jobs, mp_context=context, initializer=_init_worker, initargs=(threads_per_worker(jobs),)
             ) as pool:
-                pending = {pool.submit(_run_in_worker, run): run for run in todo}
+                pending = {pool.submit(in_worker, item): item for item in todo}
                 for future in futures.as_completed(pending):
-                    run = pending[future]
                     try:
                         result = future.result()
                     except futures.process.BrokenProcessPool as exc:
                         outcome.failed += 1
-                        outcome.errors.append(f"{run.config.predictor} on {run.config.benchmark}: worker died ({exc})")
+                        outcome.errors.append(f"{describe(pending[future])}: worker died ({exc})")
                         continue
                     record(result)
     finally:
         bar.close()
+    return outcome
+
+
+def execute(
+    suite: Suite,
+    runs: list[PlannedRun],
+    store: ResultsStore,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool | None = None,
+) -> Outcome:
+    """Execute ``runs`` not yet finished in ``store`` (all of them with ``force``)."""
+    done = set() if force else store.finished_keys()
+    todo = [run for run in runs if run.config.key() not in done]
+    outcome = execute_planned(
+        todo,
+        lambda run: suite.execute(run.config, run.benchmark, run.predictor),
+        _run_in_worker,
+        store,
+        lambda run: f"{run.config.predictor} on {run.config.benchmark}",
+        jobs,
+        progress,
+    )
+    outcome.skipped = len(runs) - len(todo)
     return outcome

@@ -113,7 +113,7 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Pa
     for (benchmark, target), group in frame.groupby(["benchmark", "target"]):
         fig, ax = plt.subplots(figsize=(6.5, 4))
         for (strategy, predictor), runs in group.groupby(["strategy", "predictor"]):
-            length = max(len(c) for c in runs["curve"])
+            length = int(runs["budget"].max())  # a search that stopped at the best stays there
             curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
             regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
             label = strategy if not predictor else f"{strategy} / {predictor}"

@@ -4,7 +4,8 @@ A search run evaluates (looks up) cells of a benchmark table in the order its st
 within a budget. The record holds the number of look-ups until the first cell of the target set
 (the top ``top_fraction`` of cells by true value) and until the global best, whether each was
 reached, the expected number for random search, and the anytime curve (best value so far after
-each look-up). The sample-efficiency gain is computed from these records by the leaderboard.
+each look-up; it ends early when the strategy stopped at the best cell, after which it is flat).
+The sample-efficiency gain is computed from these records by the leaderboard.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class SearchSuite:
         rng = run_rng(config.seed, config.benchmark)
         try:
             strategy = self.build_strategy(strategy_spec)
+            strategy.stop_when_reached(top, best)
             predictor = (
                 self.suite.build_predictor(predictor_spec, config.seed, config.device) if predictor_spec else None
             )
@@ -144,6 +146,7 @@ class SearchSuite:
                 status="ok",
                 error=None,
                 evaluations=len(order),
+                stopped_early=len(order) < config.budget and to_target is not None and to_best is not None,
                 lookups_to_target=to_target if to_target is not None else config.budget,
                 reached_target=to_target is not None,
                 lookups_to_best=to_best if to_best is not None else config.budget,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.results import ResultsStore
-from nasbench_suite.runner import Outcome, resolve_target
+from nasbench_suite.runner import Outcome, execute_planned, resolve_target, worker_suite
 from nasbench_suite.search_protocol import SearchConfig, SearchSuite
 from nasbench_suite.specs import Spec
 
@@ -68,19 +68,31 @@ def plan_searches(
     return planned
 
 
-def execute_searches(searches: SearchSuite, planned: list[PlannedSearch], store: ResultsStore, force: bool) -> Outcome:
-    """Run the planned searches not yet finished in ``store`` (all with ``force``)."""
-    outcome = Outcome()
+def _search_in_worker(run: PlannedSearch) -> dict:
+    return SearchSuite(worker_suite()).execute(run.config, run.benchmark, run.strategy, run.predictor)
+
+
+def execute_searches(
+    searches: SearchSuite,
+    planned: list[PlannedSearch],
+    store: ResultsStore,
+    force: bool = False,
+    jobs: int = 1,
+    progress: bool | None = None,
+) -> Outcome:
+    """Run the planned searches not yet finished in ``store`` (all with ``force``), in ``jobs``
+    processes."""
     done = set() if force else store.finished_keys()
-    for run in planned:
-        if run.config.key() in done:
-            outcome.skipped += 1
-            continue
-        record = searches.execute(run.config, run.benchmark, run.strategy, run.predictor)
-        store.append(record)
-        if record["status"] == "ok":
-            outcome.finished += 1
-        else:
-            outcome.failed += 1
-            outcome.errors.append(record["error"])
+    todo = [run for run in planned if run.config.key() not in done]
+    outcome = execute_planned(
+        todo,
+        lambda run: searches.execute(run.config, run.benchmark, run.strategy, run.predictor),
+        _search_in_worker,
+        store,
+        lambda run: f"search {run.config.strategy} on {run.config.benchmark} (seed {run.config.seed})",
+        jobs,
+        progress,
+        unit="search",
+    )
+    outcome.skipped = len(planned) - len(todo)
     return outcome

@@ -40,7 +40,8 @@ class Task:
 
 
 def make_architectures(n: int, seed: int = 0) -> tuple[Architectures, np.ndarray]:
-    """``n`` distinct random 5-node cells and a target that depends on their operations and edges."""
+    """``n`` distinct random 5-node cells, a target that depends on their operations and edges, and costs
+    ``params`` and ``supernet`` (the target plus noise, like a weight-sharing estimate)."""
     rng = np.random.default_rng(seed)
     v = TOY_SPACE.max_nodes
     upper = np.triu_indices(v, k=1)
@@ -64,8 +65,9 @@ def make_architectures(n: int, seed: int = 0) -> tuple[Architectures, np.ndarray
     edge_count = adjacency.sum(axis=(1, 2))
     y = 60 + 8 * conv + 3 * skip + 0.5 * edge_count + rng.normal(0, 1.0, size=n)
     params = 1000.0 * conv + 10.0 * edge_count
+    supernet = y + rng.normal(0, 3.0, size=n)  # a noisy one-shot estimate of the target
     ids = np.array([f"toy-{seed}-{i}" for i in range(n)], dtype=object)
-    return Architectures(TOY_SPACE, ids, adjacency, operations, {"params": params}), y
+    return Architectures(TOY_SPACE, ids, adjacency, operations, {"params": params, "supernet": supernet}), y
 
 
 def make_task(n_train: int = 48, n_test: int = 32, n_unlabelled: int = 64, seed: int = 0) -> Task:

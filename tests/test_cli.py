@@ -94,7 +94,7 @@ def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
     [
         (
             ["--predictor", "nope"],
-            "unknown predictor 'nope'; expected one of: epe_nas, fisher, flops, gcn, grad_norm, graf-rf",
+            "unknown predictor 'nope'; expected one of: epe_nas, fisher, flops, gcn, gcn-fit, grad_norm",
         ),
         (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
         (["--train-sizes", "20000"], "exceeds the 15625 cells"),
@@ -183,13 +183,14 @@ def test_listings(capsys):
     code, out, _ = _run(capsys, "plugins", "--json")
     listing = json.loads(out)
     names = {p["name"]: p for p in listing["plugins"]}
-    assert names["baselines"]["contributes"]["predictor"] == ["random", "param-count"]
+    assert names["baselines"]["contributes"]["predictor"] == ["random", "param-count", "supernet"]
     assert names["graf"]["contributes"]["predictor"][:4] == ["onehot-xgb", "onehot-rf", "graf-xgb", "graf-rf"]
     assert names["tables"]["contributes"]["network builder"] == ["nb201", "nb101"]
     assert names["tables"]["distribution"] == "nasbench-suite" and listing["failures"] == []
     code, out, _ = _run(capsys, "benchmarks", "--json")
     sizes = {row["name"]: row["cells"] for row in json.loads(out)}
     assert sizes["nb201-cifar10"] == 15625 and sizes["nb101"] == 151644 and sizes["analognas-cifar10"] == 15625
-    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 16 and sizes["nb201-cifar10-valid"] == 9445
+    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 18 and sizes["nb201-cifar10-valid"] == 9445
+    assert sizes["nb101-oneshot"] == 1000 and sizes["nb201-supernet"] is None  # listed, never trained here
     code, out, _ = _run(capsys, "predictors")
     assert "onehot-xgb:" in out and "needs: cost:params" in out

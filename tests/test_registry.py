@@ -93,4 +93,4 @@ def test_plugins_can_be_selected_by_name(monkeypatch):
     monkeypatch.setenv("NASBENCH_SUITE_PLUGINS", "baselines")
     registry = load_registry()
     assert registry.benchmarks.names() == []
-    assert registry.predictors.names() == ["param-count", "random"]
+    assert registry.predictors.names() == ["param-count", "random", "supernet"]

@@ -130,6 +130,7 @@ def _builtin_predictors() -> list[Predictor]:
     registry = load_registry()
     small = {
         "gcn": {"epochs": 5, "hidden": 16},
+        "gcn-fit": {"epochs": 5, "hidden": 16},
         "ssa": {"autoencoder_steps": 60, "gcn_epochs": 20, "neighbours": 4},
         **{name: {"n_estimators": 40} for name in ("onehot-xgb", "onehot-rf", "graf-xgb", "graf-rf")},
     }

@@ -8,11 +8,11 @@ import zipfile
 
 import numpy as np
 import pytest
-from nbs_zc import images, proxies, scoring
+from nbs_zc import proxies, scoring
 from nbs_zc.predictors import PROXY_PREDICTORS
 from PIL import Image
 
-from nasbench_suite import ConfigError, DataFileError
+from nasbench_suite import ConfigError, DataFileError, images
 from nasbench_suite.protocol import RunConfig
 from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.testing import Task, check_predictor
@@ -173,7 +173,7 @@ def test_tuned_tree_models_search_on_the_training_cells_only(registry, valid_tab
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("synflow", "zero-cost proxies need images: pass data=PATH"),
+        ("synflow", "zero-cost proxies: images needed; pass data=PATH"),
         ("synflow:source=table", "source must be one of live, recorded (got 'table')"),
         ("nwot:data=/nonexistent/cifar.zip", "/nonexistent/cifar.zip: not found"),
         ("graf-zcp-xgb:proxies=synflow+nope,zc_source=recorded", "unknown predictor 'nope'"),

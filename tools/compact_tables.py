@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
-from nbs_tables import nb101, nb201  # noqa: E402
+from nbs_tables import nb101, nb101_oneshot, nb201  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "plugins" / "nbs_tables" / "data"
 
@@ -90,11 +90,18 @@ def compact_nb101(src: Path) -> None:
     shutil.copy(src / "nb101" / "tfrecord" / "LICENSE.nasbench", OUT / "LICENSE.nasbench")
 
 
+def compact_nb101_oneshot(src: Path) -> None:
+    """The recorded supernet estimates, with each cell's hash cut to its first 8 bytes (unique in NB101)."""
+    arrays = nb101_oneshot.arrays_from_csv(src / "nb101" / "nb101_oneshot_estimates.csv.gz")
+    np.savez_compressed(OUT / nb101_oneshot.DATA_FILE, **arrays)
+
+
 if __name__ == "__main__":
     source = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data")
     OUT.mkdir(parents=True, exist_ok=True)
     compact_nb201(source)
     compact_nb201_zero_cost(source)
     compact_nb101(source)
+    compact_nb101_oneshot(source)
     for path in sorted(OUT.iterdir()):
         print(f"{path.name}: {path.stat().st_size / 1e6:.2f} MB")

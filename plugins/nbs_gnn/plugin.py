@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from nasbench_suite import hookimpl
+from nbs_gnn.gcn_fit_predictor import GCNFitPredictor
 from nbs_gnn.gcn_predictor import GCNPredictor
 
 
 @hookimpl
 def register_predictors() -> list[type]:
-    return [GCNPredictor]
+    return [GCNPredictor, GCNFitPredictor]

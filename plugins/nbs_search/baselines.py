@@ -55,7 +55,7 @@ class RegularizedEvolution(SearchStrategy):
         order = list(rng.permutation(pool)[: min(self.population, budget)])
         seen = set(order)
         alive = deque(order)
-        while len(order) < min(budget, len(pool)):
+        while len(order) < min(budget, len(pool)) and not self.finished(order):
             contestants = rng.choice(len(alive), size=min(self.tournament, len(alive)), replace=False)
             parent = max((alive[k] for k in contestants), key=lambda cell: values[cell])
             children = [c for c in table.neighbours(int(parent)) if c not in seen and np.isfinite(values[c])]

@@ -82,7 +82,7 @@ class PredictorGuidedSearch(SearchStrategy):
         budget = min(budget, int(open_cells.sum()))
         order = list(rng.choice(np.flatnonzero(open_cells), size=min(self.initial, budget), replace=False))
         open_cells[order] = False
-        while len(order) < budget:
+        while len(order) < budget and not self.finished(order):
             evaluated = np.asarray(order)
             predictor.fit(table.archs[evaluated], values[evaluated])
             ranked = evaluated[np.argsort(-values[evaluated], kind="stable")]

@@ -6,6 +6,7 @@ from nasbench_suite import hookimpl
 from nbs_tables.analognas import ANALOGNAS_BENCHMARKS
 from nbs_tables.nasbench_graph import NASBENCH_GRAPH_BENCHMARKS
 from nbs_tables.nb101 import NB101
+from nbs_tables.nb101_oneshot import NB101OneShot
 from nbs_tables.nb201 import NB201Cifar10, NB201Cifar10Valid, NB201Cifar100, NB201ImageNet16, NB201ImageNet16Valid
 from nbs_tables.networks.nb101_network import NB101NetworkBuilder
 from nbs_tables.networks.nb201_network import NB201NetworkBuilder
@@ -20,6 +21,7 @@ def register_benchmarks() -> list[type]:
         NB201Cifar10Valid,
         NB201ImageNet16Valid,
         NB101,
+        NB101OneShot,
         *ANALOGNAS_BENCHMARKS,
         *NASBENCH_GRAPH_BENCHMARKS,
     ]

@@ -8,14 +8,13 @@ Safe for several processes: SQLite serialises the writers.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from nasbench_suite import DataFileError
+from nasbench_suite.paths import CACHE_ENV, cache_dir
 
-CACHE_ENV = "NASBENCH_SUITE_CACHE"
 FILENAME = "zero_cost.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scores (
@@ -27,8 +26,7 @@ CREATE TABLE IF NOT EXISTS scores (
 
 
 def cache_path() -> Path:
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "nasbench-suite")
-    return root / FILENAME
+    return cache_dir() / FILENAME
 
 
 class ScoreCache:

@@ -3,7 +3,7 @@
 Options: ``source`` — ``live`` computes the proxy on the cell's network and a seeded batch of real
 images (cached on disk), ``recorded`` serves NAS-Bench-Suite-Zero's recorded value from the
 benchmark table (costs ``zc:<proxy>``; NB201 CIFAR-10 and ImageNet16-120); ``data`` — the image
-dataset (see :mod:`nbs_zc.images`); ``batch_size``; ``network`` — builder options such as
+dataset (see :mod:`nasbench_suite.images`); ``batch_size``; ``network`` — builder options such as
 ``channels=8;cells_per_stage=1`` (default: the benchmark's own network); ``cache``.
 A proxy that fails on a cell scores ``-1e8`` there, below every real score.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from nasbench_suite import Architectures, ConfigError, FitContext, Predictor
-from nbs_zc.images import resolve_data_path
+from nasbench_suite.images import resolve_data_path
 from nbs_zc.proxies import PROXIES
 from nbs_zc.scoring import live_scores, parse_network_options
 

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 from nasbench_suite import Architectures, ConfigError, network_builder
+from nasbench_suite.images import image_batch
 from nbs_zc.cache import ScoreCache, cache_path
-from nbs_zc.images import image_batch
 from nbs_zc.proxies import PROXIES
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from nasbench_suite import Architectures, NetworkBuilder
+from nbs_tables.nb201 import SPACE
 
 
 class ReLUConvBN(nn.Sequential):
@@ -74,6 +75,28 @@ class NB201Cell(nn.Module):
         return torch.zeros_like(x) if out is None else out
 
 
+class NB201SuperCell(nn.Module):
+    """Every candidate operation on every edge; :meth:`forward` runs one operation per edge."""
+
+    def __init__(self, edges: tuple[tuple[int, int], ...], candidates: tuple[str, ...], channels: int) -> None:
+        super().__init__()
+        self.edges = edges
+        self.num_nodes = max(dst for _, dst in edges) + 1
+        self.ops = nn.ModuleList(
+            nn.ModuleDict({op: edge_module(op, channels) for op in candidates if op != "none"}) for _ in edges
+        )
+
+    def forward(self, x: torch.Tensor, operations: list[str]) -> torch.Tensor:
+        nodes: list[torch.Tensor | None] = [x] + [None] * (self.num_nodes - 1)
+        for (src, dst), choices, op in zip(self.edges, self.ops, operations):
+            if op == "none" or nodes[src] is None:
+                continue
+            value = choices[op](nodes[src])
+            nodes[dst] = value if nodes[dst] is None else nodes[dst] + value
+        out = nodes[-1]
+        return torch.zeros_like(x) if out is None else out
+
+
 class NB201Network(nn.Module):
     def __init__(
         self,
@@ -104,6 +127,40 @@ class NB201Network(nn.Module):
         return self.classifier(self.pool(self.features(x)).flatten(1))
 
 
+class NB201Supernet(nn.Module):
+    """The weight-sharing NB201 network: the same skeleton, with :class:`NB201SuperCell` cells
+    sharing one operation choice per edge (as every NB201 network repeats one cell)."""
+
+    def __init__(
+        self,
+        edges: tuple[tuple[int, int], ...],
+        candidates: tuple[str, ...],
+        num_classes: int,
+        channels: int,
+        cells_per_stage: int,
+    ) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
+        blocks: list[nn.Module] = []
+        width = channels
+        for stage in range(3):
+            if stage > 0:
+                blocks.append(ResidualReduction(width, width * 2))
+                width *= 2
+            blocks.extend(NB201SuperCell(edges, candidates, width) for _ in range(cells_per_stage))
+        self.cells = nn.ModuleList(blocks)
+        self.last_act = nn.Sequential(nn.BatchNorm2d(width), nn.ReLU(inplace=False))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Linear(width, num_classes)
+
+    def forward(self, x: torch.Tensor, archs: Architectures, index: int) -> torch.Tensor:
+        operations = [archs.space.operations[i] for i in archs[[index]].edge_operations()[0]]
+        x = self.stem(x)
+        for block in self.cells:
+            x = block(x, operations) if isinstance(block, NB201SuperCell) else block(x)
+        return self.classifier(self.pool(self.last_act(x)).flatten(1))
+
+
 class NB201NetworkBuilder(NetworkBuilder):
     """Builds the NAS-Bench-201 network of a cell; ``channels`` (C) and ``cells_per_stage`` (N)."""
 
@@ -124,3 +181,7 @@ class NB201NetworkBuilder(NetworkBuilder):
             raise ValueError(f"nb201 network: space {archs.space.name!r} is not edge-labelled")
         operations = [archs.space.operations[i] for i in archs.edge_operations()[index]]
         return NB201Network(edges, operations, num_classes, self.channels, self.cells_per_stage)
+
+    def supernet(self, num_classes: int) -> nn.Module:
+        candidates = tuple(op for op in SPACE.operations if op not in ("input", "output"))
+        return NB201Supernet(SPACE.cell_edges, candidates, num_classes, self.channels, self.cells_per_stage)

@@ -1,4 +1,5 @@
-"""Fixed, seeded batches of real images from the user's CIFAR-10 (or any image-folder dataset).
+"""Real images from the user's CIFAR-10 (or any image-folder dataset), for plugins that run networks:
+fixed seeded batches (zero-cost proxies) and indexed images (supernet training).
 
 Accepted layouts, given as a path:
 
@@ -43,11 +44,12 @@ class Batch:
     fingerprint: str  # hash of the exact pixels and labels: part of every cache key
 
 
-def resolve_data_path(data: str | None) -> Path:
+def resolve_data_path(data: str | None, needed_by: str = "zero-cost proxies") -> Path:
+    """The dataset path from ``data`` or the environment; errors name ``needed_by``."""
     text = data or os.environ.get(DATA_ENV, "")
     if not text:
         raise ConfigError(
-            f"zero-cost proxies need images: pass data=PATH (a CIFAR-10 image folder, a zip of one, or a "
+            f"{needed_by}: images needed; pass data=PATH (a CIFAR-10 image folder, a zip of one, or a "
             f"torchvision cifar-10-batches-py directory) or set {DATA_ENV}"
         )
     path = Path(text).expanduser()
@@ -152,6 +154,19 @@ def _dataset(path: Path) -> ImageDataset:
     return ImageDataset(path)
 
 
+def open_dataset(data: str | None, needed_by: str = "zero-cost proxies") -> ImageDataset:
+    """The dataset at ``data`` (or the environment's path), indexed once per process."""
+    return _dataset(resolve_data_path(data, needed_by).resolve())
+
+
+def normalise(pixels: np.ndarray) -> torch.Tensor:
+    """``(N, H, W, 3)`` uint8 -> ``(N, 3, H, W)`` float32 with the CIFAR-10 channel statistics."""
+    images = torch.from_numpy(np.ascontiguousarray(pixels)).permute(0, 3, 1, 2).float().div(255.0)
+    mean = torch.tensor(CIFAR10_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CIFAR10_STD).view(1, 3, 1, 1)
+    return (images - mean) / std
+
+
 @cache
 def _batch(path: Path, batch_size: int, seed: int) -> Batch:
     dataset = _dataset(path)
@@ -160,10 +175,7 @@ def _batch(path: Path, batch_size: int, seed: int) -> Batch:
     indices = np.sort(np.random.default_rng(seed).choice(len(dataset), size=batch_size, replace=False))
     pixels, labels = dataset.load(indices)
     digest = hashlib.sha1(pixels.tobytes() + labels.tobytes()).hexdigest()[:16]
-    images = torch.from_numpy(pixels).permute(0, 3, 1, 2).float().div(255.0)
-    mean = torch.tensor(CIFAR10_MEAN).view(1, 3, 1, 1)
-    std = torch.tensor(CIFAR10_STD).view(1, 3, 1, 1)
-    return Batch((images - mean) / std, torch.from_numpy(labels), len(dataset.classes), digest)
+    return Batch(normalise(pixels), torch.from_numpy(labels), len(dataset.classes), digest)
 
 
 def image_batch(data: str | None, batch_size: int, seed: int) -> Batch:
