@@ -62,7 +62,8 @@ def fit_table(records: list[dict]) -> pd.DataFrame:
     frame["model"] = frame["predictor"].str.split(":").str[0]
     rows = []
     for (method, space), group in frame.groupby(["method", "space"], sort=False):
-        row = {"method": method, "sub-space": space, "samples": group["sample"].nunique()}
+        raw = group[group["model"] == "supernet"]
+        row = {"method": method, "sub-space": space, "samples": int(raw["train_kendall_tau"].notna().sum())}
         for (model, metric), label in COLUMNS.items():
             values = group.loc[group["model"] == model, metric].astype(float)
             row[label] = f"{values.mean():.3f} ± {values.std(ddof=1):.3f}" if len(values) > 1 else "—"
@@ -83,12 +84,17 @@ def main() -> int:
     parser.add_argument("--gcn-options", default="", help="options for gcn-fit and gcn, e.g. epochs=100")
     args = parser.parse_args()
     code = run_all(args)
-    table = fit_table(load_results([args.out]))
+    records = load_results([args.out])
+    table = fit_table(records)
+    raw = [r for r in records if r.get("status") == "ok" and r["predictor"] == "supernet"]
+    collapsed = sum(r.get("train_kendall_tau") is None for r in raw)
     text = (
         "# Supernet estimates vs a GCN fitted to them (recorded NB101 supernets)\n\n"
         f"Produced by `python benchmarks/oneshot_fit.py {shlex.join(sys.argv[1:])}`; runs in `runs.jsonl`.\n\n"
-        f"Kendall τ against the true NB101 validation accuracy, mean ± std over the 5 recorded samples of each "
-        f"supernet. Each sample's ~1,000 cells are split once: {args.train_size} sampled cells whose estimates "
+        "Kendall τ against the true NB101 validation accuracy, mean ± std over the recorded samples of each "
+        f"supernet ('samples': those whose estimates are not all equal; {collapsed} of the {len(raw)} recorded "
+        "supernets collapsed and score every cell alike, so τ is undefined for them and for a fit to them). "
+        f"Each sample's ~1,000 cells are split once: {args.train_size} sampled cells whose estimates "
         "`gcn-fit` is fitted to (and `gcn` to their true accuracies), the rest held out. 'sampled': τ on those "
         "training cells (does the fit rank them better than their own estimates?); 'held out': τ on the others.\n\n"
         + table.to_markdown(index=False)

@@ -80,8 +80,18 @@ def test_gcn_fit_learns_from_the_estimates_alone(suite):
     fitted.fit(archs[:400], None)
     predictions = fitted.predict(archs[400:])
     assert kendall_tau(estimates[400:], predictions) > 0.2  # it learnt the supernet's ranking
+    assert 1 <= fitted.best_epoch_ <= 20  # the epoch that predicted the held-out estimates best
     raw = suite.build_predictor(parse_spec("supernet", "predictor"), 0, "cpu").fit(archs, None)
     np.testing.assert_array_equal(raw.predict(archs[:5]), estimates[:5])
+
+
+def test_gcn_fit_to_a_collapsed_supernet_predicts_its_constant(suite):
+    import dataclasses
+
+    archs = suite.table(parse_spec(ONESHOT, "benchmark")).archs[:50]
+    collapsed = dataclasses.replace(archs, costs={**archs.costs, "supernet": np.full(50, 0.1014)})
+    fitted = suite.build_predictor(parse_spec(f"gcn-fit:{TINY_GCN}", "predictor"), 0, "cpu").fit(collapsed, None)
+    assert np.all(fitted.predict(archs) == 0.1014)  # so its tau is undefined, like the raw estimates'
 
 
 def test_run_scores_the_training_cells_too(tmp_path, capsys):

@@ -12,6 +12,10 @@ A GCN trained to convergence would interpolate the estimates, noise included. So
 the sampled cells' *estimates* are held out and the epoch that predicts them best is kept: the
 random error of a held-out estimate cannot be learnt from the others, so this stops where the fit
 has the shared signal and not yet the noise. No true accuracy is used for that choice.
+
+A collapsed supernet (some recorded ones score every cell at chance) gives equal estimates; there
+is nothing to fit then, and the prediction is that constant, so its rank correlation is undefined,
+as is the raw estimates'.
 """
 
 from __future__ import annotations
@@ -51,5 +55,12 @@ class GCNFitPredictor(GCNPredictor):
         estimates = np.asarray(archs.costs[ESTIMATES], dtype=np.float64)
         if not np.all(np.isfinite(estimates)):
             raise ValueError(f"{int((~np.isfinite(estimates)).sum())} training cells have no supernet estimate")
-        super().fit(archs, estimates, context)
+        self.constant_ = float(estimates[0]) if len(estimates) and np.ptp(estimates) == 0 else None
+        if self.constant_ is None:
+            super().fit(archs, estimates, context)
         return self
+
+    def predict(self, archs: Architectures) -> np.ndarray:
+        if self.constant_ is not None:
+            return np.full(len(archs), self.constant_)
+        return super().predict(archs)

@@ -11,6 +11,8 @@ validation accuracy also comes from the training split). The trained weights are
 (``checkpoint=PATH``, default: the suite's cache folder, named by the settings), so the estimates
 can be recomputed without retraining. Defaults are the full configuration, meant for a GPU
 (``device=auto`` takes one when present); tests and CPU demos shrink the widths and image counts.
+With ``--jobs N`` every worker loads the table itself: run once with ``--jobs 1`` (or point
+``checkpoint=`` at a trained supernet) so that the supernet is trained once.
 """
 
 from __future__ import annotations

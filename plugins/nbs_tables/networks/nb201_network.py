@@ -9,6 +9,7 @@ parameter count equals the table's (checked against all 15,625 cells in the test
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import torch
@@ -75,6 +76,23 @@ class NB201Cell(nn.Module):
         return torch.zeros_like(x) if out is None else out
 
 
+def _skeleton(
+    make_cell: Callable[[int], nn.Module], num_classes: int, channels: int, cells_per_stage: int
+) -> tuple[nn.Module, list[nn.Module], nn.Module, nn.Module, nn.Module]:
+    """The NB201 stem, the blocks (3 stages of ``make_cell(width)`` cells joined by residual
+    reductions), the last activation, the pooling and the classifier."""
+    stem = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
+    blocks: list[nn.Module] = []
+    width = channels
+    for stage in range(3):
+        if stage > 0:
+            blocks.append(ResidualReduction(width, width * 2))
+            width *= 2
+        blocks.extend(make_cell(width) for _ in range(cells_per_stage))
+    last_act = nn.Sequential(nn.BatchNorm2d(width), nn.ReLU(inplace=False))
+    return stem, blocks, last_act, nn.AdaptiveAvgPool2d(1), nn.Linear(width, num_classes)
+
+
 class NB201SuperCell(nn.Module):
     """Every candidate operation on every edge; :meth:`forward` runs one operation per edge."""
 
@@ -107,18 +125,11 @@ class NB201Network(nn.Module):
         cells_per_stage: int,
     ) -> None:
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
-        blocks: list[nn.Module] = []
-        width = channels
-        for stage in range(3):
-            if stage > 0:
-                blocks.append(ResidualReduction(width, width * 2))
-                width *= 2
-            blocks.extend(NB201Cell(edges, operations, width) for _ in range(cells_per_stage))
-        self.cells = nn.Sequential(*blocks)
-        self.last_act = nn.Sequential(nn.BatchNorm2d(width), nn.ReLU(inplace=False))
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(width, num_classes)
+        stem, blocks, last_act, pool, classifier = _skeleton(
+            lambda width: NB201Cell(edges, operations, width), num_classes, channels, cells_per_stage
+        )
+        self.stem, self.cells = stem, nn.Sequential(*blocks)  # registered in forward order
+        self.last_act, self.pool, self.classifier = last_act, pool, classifier
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.last_act(self.cells(self.stem(x)))
@@ -140,18 +151,11 @@ class NB201Supernet(nn.Module):
         cells_per_stage: int,
     ) -> None:
         super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels))
-        blocks: list[nn.Module] = []
-        width = channels
-        for stage in range(3):
-            if stage > 0:
-                blocks.append(ResidualReduction(width, width * 2))
-                width *= 2
-            blocks.extend(NB201SuperCell(edges, candidates, width) for _ in range(cells_per_stage))
-        self.cells = nn.ModuleList(blocks)
-        self.last_act = nn.Sequential(nn.BatchNorm2d(width), nn.ReLU(inplace=False))
-        self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(width, num_classes)
+        stem, blocks, last_act, pool, classifier = _skeleton(
+            lambda width: NB201SuperCell(edges, candidates, width), num_classes, channels, cells_per_stage
+        )
+        self.stem, self.cells = stem, nn.ModuleList(blocks)  # registered in forward order
+        self.last_act, self.pool, self.classifier = last_act, pool, classifier
 
     def forward(self, x: torch.Tensor, archs: Architectures, index: int) -> torch.Tensor:
         operations = [archs.space.operations[i] for i in archs[[index]].edge_operations()[0]]
