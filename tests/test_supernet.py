@@ -47,7 +47,12 @@ def test_recorded_oneshot_table_matches_the_published_file(suite, shared_data):
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [("method=magic", "method must be one of"), ("space=9", "space must be one of"), ("sample=5", "sample must be")],
+    [
+        ("method=magic", "method must be one of"),
+        ("space=9", "space must be one of"),
+        ("sample=5", "sample must be"),
+        ("sample=x", "sample must be"),
+    ],
 )
 def test_recorded_oneshot_options_are_checked(registry, options, message):
     with pytest.raises(ConfigError, match=message):

@@ -101,9 +101,9 @@ class NB101OneShot(Benchmark):
             raise ConfigError(f"benchmark nb101-oneshot: method must be one of {', '.join(METHODS)} (got {method!r})")
         if str(space) not in SPACES:
             raise ConfigError(f"benchmark nb101-oneshot: space must be one of {', '.join(SPACES)} (got {space!r})")
-        if not 0 <= int(sample) < SAMPLES:
+        if not isinstance(sample, int) or not 0 <= sample < SAMPLES:
             raise ConfigError(f"benchmark nb101-oneshot: sample must be 0-{SAMPLES - 1} (got {sample!r})")
-        self.method, self.space, self.sample, self.path = method, str(space), int(sample), path
+        self.method, self.space, self.sample, self.path = method, str(space), sample, path
 
     def load(self) -> BenchmarkTable:
         arrays = _estimates(self.path)
