@@ -41,16 +41,22 @@ def summarise(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["fit_seconds"] = ok["fit_seconds"].mean()
         row["predict_seconds"] = ok["predict_seconds"].mean()
         row["peak_rss_mb"] = ok["peak_rss_mb"].max()
-        errors = group.loc[group["status"] != "ok", "error"].dropna()
-        row["first_error"] = errors.iloc[0] if len(errors) else ""
+        row["first_error"] = first_error(group)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["rank"] = (
-        table.groupby(["benchmark", "target", "train_size"])["kendall_tau_mean"]
-        .rank(ascending=False, method="min", na_option="bottom")
-        .astype(int)
-    )
+    table["rank"] = rank_within(table, ["benchmark", "target", "train_size"], "kendall_tau_mean")
     return table.sort_values(["benchmark", "target", "train_size", "rank", "predictor"]).reset_index(drop=True)
+
+
+def first_error(group: pd.DataFrame) -> str:
+    """The error message of the group's first failed record ("" when none failed)."""
+    errors = group.loc[group["status"] != "ok", "error"].dropna()
+    return errors.iloc[0] if len(errors) else ""
+
+
+def rank_within(table: pd.DataFrame, by: list[str], column: str) -> pd.Series:
+    """Rank 1 = highest ``column`` within each ``by`` group; missing values rank last."""
+    return table.groupby(by)[column].rank(ascending=False, method="min", na_option="bottom").astype(int)
 
 
 def _mean_std(mean: float, std: float) -> str:

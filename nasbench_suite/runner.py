@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -161,7 +161,7 @@ def _run_in_worker(run: PlannedRun) -> dict:
     return worker_suite().execute(run.config, run.benchmark, run.predictor)
 
 
-Planned = TypeVar("Planned", bound=Any)
+Planned = TypeVar("Planned")
 
 
 def execute_planned(

@@ -10,7 +10,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.leaderboard import FORMATS, save_figure, versions
+from nasbench_suite.leaderboard import FORMATS, first_error, rank_within, save_figure, versions
 from nasbench_suite.metrics import sample_efficiency_gain_interval
 
 GROUP = ["benchmark", "target", "top_fraction", "strategy", "predictor"]
@@ -37,15 +37,10 @@ def summarise_searches(records: list[dict[str, Any]]) -> pd.DataFrame:
             gain = sample_efficiency_gain_interval(lookups, expected)
             row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain
         row["seconds"] = ok["seconds"].mean() if len(ok) else np.nan
-        errors = group.loc[group["status"] != "ok", "error"].dropna()
-        row["first_error"] = errors.iloc[0] if len(errors) else ""
+        row["first_error"] = first_error(group)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["rank"] = (
-        table.groupby(["benchmark", "target", "top_fraction"])["seg_target"]
-        .rank(ascending=False, method="min", na_option="bottom")
-        .astype(int)
-    )
+    table["rank"] = rank_within(table, ["benchmark", "target", "top_fraction"], "seg_target")
     return table.sort_values(["benchmark", "target", "top_fraction", "rank"]).reset_index(drop=True)
 
 
