@@ -13,13 +13,14 @@ from pathlib import Path
 import nasbench_suite
 from nasbench_suite import leaderboard, search_leaderboard
 from nasbench_suite.errors import ConfigError, SuiteError
+from nasbench_suite.executors import Executor, Limits, make_executor
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import Registry, load_registry
 from nasbench_suite.results import SEARCH_RESULTS_FILE, ResultsStore, load_results
-from nasbench_suite.runner import Outcome, execute, plan_runs, resolve_device
+from nasbench_suite.runner import Outcome, execute, plan_runs
 from nasbench_suite.search_protocol import DEFAULT_TOP_FRACTION, SearchSuite
 from nasbench_suite.search_runner import execute_searches, plan_searches
-from nasbench_suite.specs import parse_spec
+from nasbench_suite.specs import Spec, parse_spec
 
 DEFAULT_BENCHMARKS = ["nb201-cifar10"]
 DEFAULT_TRAIN_SIZES = "10,32,100,316,1000"
@@ -42,6 +43,35 @@ def _test_size(text: str) -> int | None:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer or 'all' (got {text!r})") from None
+
+
+def _add_execution_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("execution")
+    group.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    group.add_argument("--jobs", type=int, default=1, help="parallel local worker processes (default 1)")
+    group.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop a run after this long and record it as failed (runs then execute in worker processes)",
+    )
+    group.add_argument(
+        "--memory-limit",
+        type=float,
+        metavar="MB",
+        help="stop a run whose worker process exceeds this resident memory and record it as failed",
+    )
+    group.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|FILE",
+        help="run on a Dask cluster: tcp://HOST:PORT of its scheduler, or a scheduler file "
+        "(needs nasbench-suite[dask])",
+    )
+
+
+def _executor(args: argparse.Namespace, registry: Registry) -> Executor:
+    limits = Limits(args.timeout, args.memory_limit)
+    return make_executor(registry, args.jobs, limits, args.scheduler)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,8 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also score predictions on the training cells (how a fit to noisy estimates ranks them)",
     )
-    run.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
-    run.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
+    _add_execution_options(run)
     run.add_argument("--out", default="results", help="results directory (default ./results)")
     run.add_argument("--force", action="store_true", help="recompute runs already in the results")
     run.add_argument("--format", default="markdown", help="leaderboard format (markdown, github, latex, html, csv)")
@@ -121,8 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_TOP_FRACTION,
         help=f"target set: this fraction of the best cells (default {DEFAULT_TOP_FRACTION})",
     )
-    search.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
-    search.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
+    _add_execution_options(search)
     search.add_argument("--out", default="results/search", help="results directory (default ./results/search)")
     search.add_argument("--force", action="store_true", help="recompute runs already in the results")
     search.add_argument("--plot", metavar="DIR", help="also write regret-vs-look-ups figures (PNG + SVG)")
@@ -172,8 +200,15 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
             for name in registry.predictors.names()
             if registry.predictors.get(name).cls.fast
         ]
-    device = resolve_device(args.device)
     leaderboard.render([], args.format)  # validates --format before any work
+    with _executor(args, registry) as executor:
+        return _run_on(executor, args, suite, benchmarks, predictors)
+
+
+def _run_on(
+    executor: Executor, args: argparse.Namespace, suite: Suite, benchmarks: list[Spec], predictors: list[Spec]
+) -> int:
+    device = executor.resolve_device(args.device)
     runs = plan_runs(
         suite,
         benchmarks,
@@ -188,7 +223,7 @@ def cmd_run(args: argparse.Namespace, registry: Registry) -> int:
     )
     store = ResultsStore(args.out)
     try:
-        outcome = execute(suite, runs, store, jobs=args.jobs, force=args.force)
+        outcome = execute(suite, runs, store, executor, force=args.force)
     except KeyboardInterrupt:
         print(
             f"nasbench-suite: interrupted; finished runs are saved in {store.path}; re-run the same command to resume",
@@ -213,14 +248,26 @@ def cmd_search(args: argparse.Namespace, registry: Registry) -> int:
     benchmarks = [parse_spec(text, "benchmark") for text in (args.benchmark or DEFAULT_BENCHMARKS)]
     strategies = [parse_spec(text, "search strategy") for text in (args.strategy or registry.strategies.names())]
     predictors = [parse_spec(text, "predictor") for text in (args.predictor or [DEFAULT_SEARCH_PREDICTOR])]
-    device = resolve_device(args.device)
     search_leaderboard.render_searches([], args.format)  # validates --format before any work
+    with _executor(args, registry) as executor:
+        return _search_on(executor, args, searches, benchmarks, strategies, predictors)
+
+
+def _search_on(
+    executor: Executor,
+    args: argparse.Namespace,
+    searches: SearchSuite,
+    benchmarks: list[Spec],
+    strategies: list[Spec],
+    predictors: list[Spec],
+) -> int:
+    device = executor.resolve_device(args.device)
     planned = plan_searches(
         searches, benchmarks, strategies, predictors, args.budget, list(range(args.seeds)), args.top, device
     )
     store = ResultsStore(args.out, SEARCH_RESULTS_FILE)
     try:
-        outcome = execute_searches(searches, planned, store, force=args.force, jobs=args.jobs)
+        outcome = execute_searches(searches, planned, store, force=args.force, executor=executor)
     except KeyboardInterrupt:
         print(f"nasbench-suite: interrupted; finished searches are saved in {store.path}", file=sys.stderr)
         return 130

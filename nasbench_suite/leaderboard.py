@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,15 +113,30 @@ def versions(records: list[dict[str, Any]]) -> list[str]:
     return sorted(found)
 
 
+def failure_notes(summary: pd.DataFrame, label: Callable[[dict[str, Any]], str]) -> str:
+    """A markdown list naming each group with failed runs, how many, and the first error message
+    (empty when nothing failed): failures are shown, never silently dropped."""
+    lines = [
+        f"- {label(row)}: {row['failed']} of {row['failed'] + row['seeds']} failed; first error: "
+        + " ".join(row["first_error"].split())
+        for row in summary.to_dict("records")
+        if row["failed"]
+    ]
+    return "\n\nFailures:\n\n" + "\n".join(lines) if lines else ""
+
+
 def render(records: list[dict[str, Any]], fmt: str = "markdown") -> str:
     """The leaderboard as text in ``fmt`` (markdown, github, latex, html or csv)."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)} (got {fmt!r})")
-    frame = display_frame(summarise(records))
+    summary = summarise(records)
     if fmt == "csv":
-        return summarise(records).to_csv(index=False)
-    text = tabulate(frame, headers="keys", tablefmt=FORMATS[fmt], showindex=False, disable_numparse=True)
+        return summary.to_csv(index=False)
+    text = tabulate(
+        display_frame(summary), headers="keys", tablefmt=FORMATS[fmt], showindex=False, disable_numparse=True
+    )
     if fmt in ("markdown", "github"):
+        text += failure_notes(summary, lambda r: f"{r['predictor']} on {r['benchmark']} (train {r['train_size']})")
         text += "\n\nVersions: " + ", ".join(versions(records)) + "\n"
     return text
 

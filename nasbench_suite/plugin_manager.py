@@ -6,6 +6,10 @@ Environment variables (read when the manager is built, never at import):
     When set to a non-empty value other than ``0``, no entry point is loaded.
 ``NASBENCH_SUITE_PLUGINS``
     Comma-separated entry-point names; when set, only these plugins are loaded.
+``NASBENCH_SUITE_PLUGIN_MODULES``
+    Comma-separated importable modules to register as plugins as well, without packaging them
+    (like pytest's ``PYTEST_PLUGINS``). Worker processes inherit the variable, so such plugins
+    also run under ``--jobs`` and on a local Dask cluster.
 
 A plugin that fails to import is recorded as a :class:`PluginFailure` and skipped, so one
 broken distribution never takes the suite down.
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "nasbench_suite"
 DISABLE_AUTOLOAD_ENV = "NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD"
 SELECT_PLUGINS_ENV = "NASBENCH_SUITE_PLUGINS"
+PLUGIN_MODULES_ENV = "NASBENCH_SUITE_PLUGIN_MODULES"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ def build_plugin_manager(extra_plugins: dict[str, object] | None = None) -> Load
     loaded = LoadedPlugins(manager=manager)
     if not _autoload_disabled():
         _load_entry_points(loaded, _selected_names())
+    _load_modules(loaded, os.environ.get(PLUGIN_MODULES_ENV, ""))
     for name, plugin in (extra_plugins or {}).items():
         manager.register(plugin, name=name)
         loaded.infos[name] = PluginInfo(name=name, distribution=None, version=None)
@@ -112,3 +118,18 @@ def _load_entry_points(loaded: LoadedPlugins, selected: set[str] | None) -> None
             loaded.failures.append(PluginFailure(entry_point.name, dist_name, message))
             continue
         loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version)
+
+
+def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
+    for name in filter(None, (part.strip() for part in modules.split(","))):
+        if loaded.manager.get_plugin(name) is not None:
+            continue
+        try:
+            plugin = importlib.import_module(name)
+            loaded.manager.register(plugin, name=name)
+        except Exception as exc:  # reported like a broken entry point
+            message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {type(exc).__name__}: {exc}'
+            log.warning(message)
+            loaded.failures.append(PluginFailure(name, None, message))
+            continue
+        loaded.infos[name] = PluginInfo(name, None, getattr(plugin, "__version__", None))

@@ -141,14 +141,7 @@ class Suite:
 
     def execute(self, config: RunConfig, benchmark_spec: Spec, predictor_spec: Spec) -> dict[str, Any]:
         """Run the protocol once and return the record (status ``error`` if the predictor failed)."""
-        record: dict[str, Any] = {
-            "key": config.key(),
-            **asdict(config),
-            "benchmark_name": benchmark_spec.name,
-            "predictor_name": predictor_spec.name,
-            "suite_version": nasbench_suite.__version__,
-            "python": platform.python_version(),
-        }
+        record = _record_header(config, benchmark_spec, predictor_spec)
         record["plugins"] = {
             "benchmark": plugin_provenance(self.registry.benchmarks.get(benchmark_spec.name)),
             "predictor": plugin_provenance(self.registry.predictors.get(predictor_spec.name)),
@@ -204,8 +197,34 @@ class Suite:
                 peak_rss_mb=max(fit_cost.peak_rss_mb, predict_cost.peak_rss_mb),
                 peak_cuda_mb=cuda() if cuda else None,
             )
-        record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record["finished_at"] = _now()
         return record
+
+
+def _record_header(config: RunConfig, benchmark_spec: Spec, predictor_spec: Spec) -> dict[str, Any]:
+    return {
+        "key": config.key(),
+        **asdict(config),
+        "benchmark_name": benchmark_spec.name,
+        "predictor_name": predictor_spec.name,
+        "suite_version": nasbench_suite.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def failure_record(config: RunConfig, benchmark_spec: Spec, predictor_spec: Spec, error: str) -> dict[str, Any]:
+    """The record of a run that failed outside the predictor's own code: it timed out, its worker
+    passed the memory limit or died. Recorded like any failure, and retried on the next invocation."""
+    return {
+        **_record_header(config, benchmark_spec, predictor_spec),
+        "status": "error",
+        "error": error,
+        "finished_at": _now(),
+    }
 
 
 def check_predictions(predictions: object, expected: int) -> np.ndarray:

@@ -1,12 +1,9 @@
-"""Plan runs (validating everything before any work starts) and execute them, serially or in
-parallel processes, appending each record the moment its run finishes."""
+"""Plan runs (validating everything before any work starts) and execute them on an executor
+(:mod:`nasbench_suite.executors`), appending each record the moment its run finishes."""
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import logging
-import multiprocessing
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,8 +12,8 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.protocol import RunConfig, Suite
-from nasbench_suite.registry import load_registry
+from nasbench_suite.executors import Executor, InProcess, Task, worker_suite
+from nasbench_suite.protocol import RunConfig, Suite, failure_record
 from nasbench_suite.results import ResultsStore
 from nasbench_suite.specs import Spec
 
@@ -30,6 +27,18 @@ class PlannedRun:
     config: RunConfig
     benchmark: Spec  # without the harness's ``target`` option
     predictor: Spec
+    uses_gpu: bool = False
+
+    def key(self) -> str:
+        return self.config.key()
+
+    def describe(self) -> str:
+        c = self.config
+        return f"predictor {c.predictor} on {c.benchmark} (train size {c.train_size}, seed {c.seed})"
+
+    def failure_record(self, error: str) -> dict:
+        """The record of a run that failed outside the predictor (timed out, worker died, ...)."""
+        return failure_record(self.config, self.benchmark, self.predictor, error)
 
 
 @dataclass
@@ -40,20 +49,6 @@ class Outcome:
     failed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def resolve_device(device: str) -> str:
-    """``auto`` -> ``cuda`` when a CUDA device is present, else ``cpu``; validates ``cuda``."""
-    if device not in ("auto", "cpu", "cuda"):
-        raise ConfigError(f"--device: expected auto, cpu or cuda (got {device!r})")
-    if device == "cpu":
-        return device
-    import torch
-
-    available = torch.cuda.is_available()
-    if device == "cuda" and not available:
-        raise ConfigError("--device cuda: no CUDA device is available (torch.cuda.is_available() is False)")
-    return "cuda" if available else "cpu"
 
 
 def resolve_target(suite: Suite, raw: Spec) -> tuple[Spec, str]:
@@ -124,44 +119,16 @@ def plan_runs(
                     config = RunConfig(
                         str(bench_spec), target, str(spec), train_size, size, seed, device, extra, score_train
                     )
-                    planned.append(PlannedRun(config, bench_spec, spec))
+                    uses_gpu = device == "cuda" and "device" in suite.predictor_class(spec.name).needs
+                    planned.append(PlannedRun(config, bench_spec, spec, uses_gpu))
     return planned
-
-
-_worker_suite: Suite | None = None
-
-
-#: Thread pools sized by these variables are shared out among ``--jobs`` workers, so that N
-#: workers on N cores do not each start N threads (XGBoost, PyTorch and BLAS would oversubscribe).
-THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-
-
-def threads_per_worker(jobs: int) -> int:
-    return max(1, (os.cpu_count() or 1) // jobs)
-
-
-def _init_worker(threads: int) -> None:
-    global _worker_suite
-    for name in THREAD_ENV:  # before the plugins load XGBoost / PyTorch in this process
-        os.environ[name] = str(threads)
-    logging.basicConfig(level=logging.WARNING)
-    _worker_suite = Suite(load_registry())
-    import torch
-
-    torch.set_num_threads(threads)
-
-
-def worker_suite() -> Suite:
-    """The suite of this worker process (inside a function passed to :func:`execute_planned`)."""
-    assert _worker_suite is not None, "not in a worker process"
-    return _worker_suite
 
 
 def _run_in_worker(run: PlannedRun) -> dict:
     return worker_suite().execute(run.config, run.benchmark, run.predictor)
 
 
-Planned = TypeVar("Planned")
+Planned = TypeVar("Planned", bound=Task)
 
 
 def execute_planned(
@@ -169,48 +136,23 @@ def execute_planned(
     here: Callable[[Planned], dict],
     in_worker: Callable[[Planned], dict],
     store: ResultsStore,
-    describe: Callable[[Planned], str],
-    jobs: int = 1,
+    executor: Executor,
     progress: bool | None = None,
     unit: str = "run",
 ) -> Outcome:
-    """Run each of ``todo`` (``here`` in this process, or ``in_worker`` — a module-level function —
-    in ``jobs`` worker processes) and append each record the moment it arrives."""
-    if jobs < 1:
-        raise ConfigError(f"--jobs: expected a positive integer (got {jobs})")
+    """Run each of ``todo`` on ``executor`` (``here`` in this process, or ``in_worker`` — a
+    module-level function — in a worker) and append each record the moment it arrives."""
     outcome = Outcome()
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(todo), disable=not show, desc=f"{unit}s", unit=unit)
-
-    def record(result: dict) -> None:
-        store.append(result)
-        if result["status"] == "ok":
-            outcome.finished += 1
-        else:
-            outcome.failed += 1
-            outcome.errors.append(result["error"])
-        bar.update(1)
-
-    try:
-        if jobs == 1:
-            for item in todo:
-                record(here(item))
-        else:
-            context = multiprocessing.get_context("spawn")
-            with futures.ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_init_worker, initargs=(threads_per_worker(jobs),)
-            ) as pool:
-                pending = {pool.submit(in_worker, item): item for item in todo}
-                for future in futures.as_completed(pending):
-                    try:
-                        result = future.result()
-                    except futures.process.BrokenProcessPool as exc:
-                        outcome.failed += 1
-                        outcome.errors.append(f"{describe(pending[future])}: worker died ({exc})")
-                        continue
-                    record(result)
-    finally:
-        bar.close()
+    with tqdm(total=len(todo), disable=not show, desc=f"{unit}s", unit=unit) as bar:
+        for _, result in executor.map(todo, here, in_worker):
+            store.append(result)
+            if result["status"] == "ok":
+                outcome.finished += 1
+            else:
+                outcome.failed += 1
+                outcome.errors.append(result["error"])
+            bar.update(1)
     return outcome
 
 
@@ -218,11 +160,12 @@ def execute(
     suite: Suite,
     runs: list[PlannedRun],
     store: ResultsStore,
-    jobs: int = 1,
+    executor: Executor | None = None,
     force: bool = False,
     progress: bool | None = None,
 ) -> Outcome:
-    """Execute ``runs`` not yet finished in ``store`` (all of them with ``force``)."""
+    """Execute ``runs`` not yet finished in ``store`` (all of them with ``force``) on ``executor``
+    (default: one after another in this process)."""
     done = set() if force else store.finished_keys()
     todo = [run for run in runs if run.config.key() not in done]
     outcome = execute_planned(
@@ -230,8 +173,7 @@ def execute(
         lambda run: suite.execute(run.config, run.benchmark, run.predictor),
         _run_in_worker,
         store,
-        lambda run: f"{run.config.predictor} on {run.config.benchmark}",
-        jobs,
+        executor or InProcess(),
         progress,
     )
     outcome.skipped = len(runs) - len(todo)

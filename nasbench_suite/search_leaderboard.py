@@ -10,7 +10,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.leaderboard import FORMATS, first_error, rank_within, save_figure, versions
+from nasbench_suite.leaderboard import FORMATS, failure_notes, first_error, rank_within, save_figure, versions
 from nasbench_suite.metrics import sample_efficiency_gain_interval
 
 GROUP = ["benchmark", "target", "top_fraction", "strategy", "predictor"]
@@ -85,8 +85,10 @@ def render_searches(records: list[dict[str, Any]], fmt: str = "markdown") -> str
         text += (
             "\n\nSEG = (|S| + 1) / (|T| + 1) / mean look-ups until the first top cell. A run that never reaches "
             "it counts at its budget and is listed as missed; SEG is then an upper bound (marked ≤). "
-            "SEG to best: the same for the best cell(s).\n\nVersions: " + ", ".join(versions(records)) + "\n"
+            "SEG to best: the same for the best cell(s)."
         )
+        text += failure_notes(summary, lambda r: f"{r['strategy']} with {r['predictor']} on {r['benchmark']}")
+        text += "\n\nVersions: " + ", ".join(versions(records)) + "\n"
     return text
 
 

@@ -98,12 +98,8 @@ class SearchSuite:
     ) -> dict[str, Any]:
         """Run one search; a failing strategy or predictor is recorded with status ``error``."""
         registry = self.suite.registry
-        record: dict[str, Any] = {
-            "key": config.key(),
-            "kind": "search",
-            **asdict(config),
-            "suite_version": nasbench_suite.__version__,
-            "python": platform.python_version(),
+        record = search_record_header(config)
+        record |= {
             "plugins": {
                 "strategy": plugin_provenance(registry.strategies.get(strategy_spec.name)),
                 "predictor": plugin_provenance(registry.predictors.get(predictor_spec.name))
@@ -159,3 +155,19 @@ class SearchSuite:
             )
         record["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         return record
+
+
+def search_record_header(config: SearchConfig) -> dict[str, Any]:
+    return {
+        "key": config.key(),
+        "kind": "search",
+        **asdict(config),
+        "suite_version": nasbench_suite.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def search_failure_record(config: SearchConfig, error: str) -> dict[str, Any]:
+    """The record of a search that failed outside its plugins (timed out, worker died, ...)."""
+    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {**search_record_header(config), "status": "error", "error": error, "finished_at": finished}

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nasbench_suite.errors import ConfigError
+from nasbench_suite.executors import Executor, InProcess, worker_suite
 from nasbench_suite.results import ResultsStore
-from nasbench_suite.runner import Outcome, execute_planned, resolve_target, worker_suite
-from nasbench_suite.search_protocol import SearchConfig, SearchSuite
+from nasbench_suite.runner import Outcome, execute_planned, resolve_target
+from nasbench_suite.search_protocol import SearchConfig, SearchSuite, search_failure_record
 from nasbench_suite.specs import Spec
 
 
@@ -18,6 +19,18 @@ class PlannedSearch:
     benchmark: Spec  # without the harness's ``target`` option
     strategy: Spec
     predictor: Spec | None
+    uses_gpu: bool = False
+
+    def key(self) -> str:
+        return self.config.key()
+
+    def describe(self) -> str:
+        c = self.config
+        using = f" with {c.predictor}" if c.predictor else ""
+        return f"search {c.strategy}{using} on {c.benchmark} (seed {c.seed})"
+
+    def failure_record(self, error: str) -> dict:
+        return search_failure_record(self.config, error)
 
 
 def plan_searches(
@@ -64,7 +77,12 @@ def plan_searches(
                         top_fraction,
                         device,
                     )
-                    planned.append(PlannedSearch(config, bench_spec, strategy, predictor))
+                    uses_gpu = (
+                        device == "cuda"
+                        and predictor is not None
+                        and "device" in suite.predictor_class(predictor.name).needs
+                    )
+                    planned.append(PlannedSearch(config, bench_spec, strategy, predictor, uses_gpu))
     return planned
 
 
@@ -77,11 +95,11 @@ def execute_searches(
     planned: list[PlannedSearch],
     store: ResultsStore,
     force: bool = False,
-    jobs: int = 1,
+    executor: Executor | None = None,
     progress: bool | None = None,
 ) -> Outcome:
-    """Run the planned searches not yet finished in ``store`` (all with ``force``), in ``jobs``
-    processes."""
+    """Run the planned searches not yet finished in ``store`` (all with ``force``) on ``executor``
+    (default: one after another in this process)."""
     done = set() if force else store.finished_keys()
     todo = [run for run in planned if run.config.key() not in done]
     outcome = execute_planned(
@@ -89,8 +107,7 @@ def execute_searches(
         lambda run: searches.execute(run.config, run.benchmark, run.strategy, run.predictor),
         _search_in_worker,
         store,
-        lambda run: f"search {run.config.strategy} on {run.config.benchmark} (seed {run.config.seed})",
-        jobs,
+        executor or InProcess(),
         progress,
         unit="search",
     )

@@ -56,3 +56,15 @@ def nb101_cells(suite: Suite):
     from nasbench_suite.specs import Spec
 
     return suite.table(Spec("nb101")).archs
+
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def fault_plugins(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Load the deliberately broken predictors of ``tests/fault_plugins.py`` here, in worker
+    processes and in subprocesses (by module name, as any process of the suite would)."""
+    monkeypatch.setenv("NASBENCH_SUITE_PLUGIN_MODULES", "fault_plugins")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])))
+    return "fault_plugins"

@@ -70,7 +70,7 @@ def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
 
 
 def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
-    from nasbench_suite import runner
+    from nasbench_suite import executors as runner
 
     monkeypatch.setattr(runner.os, "cpu_count", lambda: 8)
     assert [runner.threads_per_worker(jobs) for jobs in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]
