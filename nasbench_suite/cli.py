@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nasbench_suite
 from nasbench_suite import leaderboard, search_leaderboard
+from nasbench_suite.config_file import apply_config
 from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.executors import Executor, Limits, make_executor
 from nasbench_suite.protocol import Suite
@@ -46,6 +47,11 @@ def _test_size(text: str) -> int | None:
 
 
 def _add_execution_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML file with this command's options in a [run] or [search] table; the command line wins",
+    )
     group = parser.add_argument_group("execution")
     group.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     group.add_argument("--jobs", type=int, default=1, help="parallel local worker processes (default 1)")
@@ -397,6 +403,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if getattr(args, "config", None):
+        try:
+            args = _parse_with_config(parser, argv, args)
+        except ConfigError as exc:
+            parser.exit(2, f"nasbench-suite: error: {_one_line(exc)}\n")
     args.argv = argv
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
@@ -406,10 +417,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args, registry)
     except ConfigError as exc:
-        parser.exit(2, f"nasbench-suite: error: {exc}\n")
+        parser.exit(2, f"nasbench-suite: error: {_one_line(exc)}\n")
     except SuiteError as exc:
-        print(f"nasbench-suite: error: {exc}", file=sys.stderr)
+        print(f"nasbench-suite: error: {_one_line(exc)}", file=sys.stderr)
         return 1
+
+
+def _one_line(error: Exception) -> str:
+    """Errors are printed on one line, whatever a library put in the message."""
+    return " ".join(str(error).split())
+
+
+def _parse_with_config(
+    parser: argparse.ArgumentParser, argv: list[str], args: argparse.Namespace
+) -> argparse.Namespace:
+    """Parse again with the config file's options as defaults: the command line wins; a repeatable
+    option given on the command line replaces the file's list."""
+    command = _subcommand(parser, args.command)
+    values = apply_config(args.config, args.command, command)
+    repeatable = {a.dest for a in command._actions if isinstance(a, argparse._AppendAction)}
+    lists = {dest: values.pop(dest) for dest in list(values) if dest in repeatable}
+    command.set_defaults(**values)
+    args = parser.parse_args(argv)
+    for dest, items in lists.items():
+        if getattr(args, dest) is None:
+            setattr(args, dest, items)
+    return args
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return commands.choices[name]
 
 
 if __name__ == "__main__":

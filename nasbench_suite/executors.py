@@ -284,7 +284,9 @@ class LocalProcesses(Executor):
         workers: list[_LocalWorker] = []
         try:
             while queue or any(w.busy for w in workers):
-                workers = [w for w in workers if w.process.is_alive() or w.busy]
+                for worker in [w for w in workers if not w.busy and not w.process.is_alive()]:
+                    worker.stop()  # died between runs: replaced below
+                    workers.remove(worker)
                 for worker in [w for w in workers if not w.busy]:
                     if queue:
                         worker.assign(in_worker, queue.popleft())
@@ -381,7 +383,7 @@ def read_scheduler_file(path: str) -> str:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"--scheduler {path}: not a Dask scheduler file ({exc})") from None
     if not isinstance(content, dict) or not isinstance(content.get("address"), str):
-        raise ConfigError(f"--scheduler {path}: not a Dask scheduler file (no \"address\" entry)")
+        raise ConfigError(f'--scheduler {path}: not a Dask scheduler file (no "address" entry)')
     return content["address"]
 
 

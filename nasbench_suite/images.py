@@ -87,10 +87,15 @@ class ImageDataset:
         if batches is not None:
             self._read_torchvision(batches)
         elif zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                self._index([name for name in archive.namelist() if not name.endswith("/")])
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    self._index([name for name in archive.namelist() if not name.endswith("/")])
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise DataFileError(path, f"not a readable zip archive ({exc})") from None
         elif path.is_dir():
             self._index([str(p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file()])
+        elif path.suffix.lower() == ".zip" and path.is_file():
+            raise DataFileError(path, "not a readable zip archive (empty, truncated or corrupt)")
         else:
             raise DataFileError(path, "expected a directory or a .zip image folder")
         if len(self) == 0 or len(self.classes) < 2:
@@ -137,15 +142,24 @@ class ImageDataset:
         if self._arrays is not None:
             return self._arrays[indices], self._labels[indices]
         names = [self._entries[i][0] for i in indices]
-        if zipfile.is_zipfile(self.path):
-            with zipfile.ZipFile(self.path) as archive:
-                raw = [archive.read(name) for name in names]
-        else:
-            raw = [(self.path / name).read_bytes() for name in names]
         try:
-            pixels = np.stack([np.asarray(Image.open(io.BytesIO(data)).convert("RGB")) for data in raw])
-        except (OSError, ValueError) as exc:
-            raise DataFileError(self.path, f"cannot decode images ({exc}); expected equally sized JPEG/PNG") from None
+            if zipfile.is_zipfile(self.path):
+                with zipfile.ZipFile(self.path) as archive:
+                    raw = [archive.read(name) for name in names]
+            else:
+                raw = [(self.path / name).read_bytes() for name in names]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise DataFileError(self.path, f"cannot read images ({exc})") from None
+        decoded = []
+        for name, data in zip(names, raw):
+            try:
+                decoded.append(np.asarray(Image.open(io.BytesIO(data)).convert("RGB")))
+            except (OSError, ValueError) as exc:
+                raise DataFileError(self.path, f"cannot decode images: {name} ({exc}); expected JPEG/PNG") from None
+        if len({image.shape for image in decoded}) > 1:
+            sizes = sorted({f"{image.shape[1]}x{image.shape[0]}" for image in decoded})
+            raise DataFileError(self.path, f"images of different sizes ({', '.join(sizes)}); expected one size")
+        pixels = np.stack(decoded)
         return pixels, np.array([self._entries[i][1] for i in indices], dtype=np.int64)
 
 

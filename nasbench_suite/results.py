@@ -78,8 +78,16 @@ def _ends_with_newline(path: Path) -> bool:
         return handle.read(1) == b"\n"
 
 
-def read_records(path: Path) -> list[dict[str, Any]]:
-    """Parse a JSON Lines results file; an unterminated last line (a killed write) is skipped."""
+#: What the leaderboards group by, per results file.
+REQUIRED_FIELDS = {
+    RESULTS_FILE: ("run", ("benchmark", "target", "predictor", "train_size", "seed")),
+    SEARCH_RESULTS_FILE: ("search", ("benchmark", "target", "strategy", "predictor", "top_fraction", "seed")),
+}
+
+
+def read_records(path: Path, required: tuple[str, ...] = (), kind: str = "run") -> list[dict[str, Any]]:
+    """Parse a JSON Lines results file; an unterminated last line (a killed write) is skipped.
+    With ``required``, every record must have those fields and the file at least one record."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -101,7 +109,14 @@ def read_records(path: Path) -> list[dict[str, Any]]:
             raise ResultsError(f"{path}:{number}: not a JSON record ({exc.msg})") from None
         if not isinstance(record, dict) or "key" not in record or "status" not in record:
             raise ResultsError(f"{path}:{number}: expected a run record with 'key' and 'status'")
+        missing = [name for name in required if name not in record]
+        if missing:
+            raise ResultsError(
+                f"{path}:{number}: a {kind} record needs {', '.join(required)}; this one lacks {', '.join(missing)}"
+            )
         records.append(record)
+    if not records and required:
+        raise ResultsError(f"{path}: no {kind} records (an empty results file)")
     return records
 
 
@@ -113,6 +128,7 @@ def load_results(paths: Iterable[str | Path], filename: str = RESULTS_FILE) -> l
         file = path / filename if path.is_dir() else path
         if not file.exists():
             raise ResultsError(f"{file}: no results file (expected a directory with {filename} or a .jsonl file)")
-        for record in read_records(file):
+        kind, required = REQUIRED_FIELDS.get(filename, ("run", ()))
+        for record in read_records(file, required, kind):
             latest[record["key"]] = record
     return list(latest.values())

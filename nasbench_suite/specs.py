@@ -25,7 +25,13 @@ class Spec:
         return hash(str(self))
 
 
+#: Spelled as in TOML and JSON, so ``cache=false`` is the boolean, never the (truthy) string.
+BOOLEANS = {"true": True, "false": False}
+
+
 def _value(text: str) -> Any:
+    if text in BOOLEANS:
+        return BOOLEANS[text]
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):

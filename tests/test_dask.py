@@ -20,7 +20,7 @@ from nasbench_suite.cli import main
 from nasbench_suite.executors import DaskExecutor, Limits, run_on_dask_worker, start_local_cluster
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import load_registry
-from nasbench_suite.results import load_results
+from nasbench_suite.results import SEARCH_RESULTS_FILE, load_results
 from nasbench_suite.runner import _run_in_worker, plan_runs
 from nasbench_suite.specs import Spec, parse_spec
 
@@ -71,6 +71,21 @@ def test_a_scheduler_address_or_file_gives_the_same_results(tmp_path, fault_plug
     scheduler_file.write_text(json.dumps({"address": cluster.scheduler_address}))
     assert main(["run", *GRID, *PREDICTORS, "--scheduler", str(scheduler_file), "--out", str(tmp_path / "f")]) == 0
     assert _results(tmp_path / "f") == local_results
+
+
+def test_searches_run_on_the_cluster_too(tmp_path, fault_plugins, cluster):
+    args = ["search", "--benchmark", "nb201-cifar10", "--strategy", "random", "--strategy", "evolution"]
+    args += ["--budget", "100", "--seeds", "2", "--device", "cpu"]
+    assert main([*args, "--out", str(tmp_path / "local")]) == 0
+    assert main([*args, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
+
+    def searches(out):
+        return {
+            r["key"]: (r["status"], r["lookups_to_target"], r["curve"])
+            for r in load_results([out], SEARCH_RESULTS_FILE)
+        }
+
+    assert searches(tmp_path / "dask") == searches(tmp_path / "local") and len(searches(tmp_path / "local")) == 4
 
 
 def test_plugin_versions_are_checked_on_every_worker(cluster, fault_plugins, monkeypatch):

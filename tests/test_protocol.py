@@ -158,3 +158,10 @@ def test_same_seed_gives_identical_metrics(suite):
     second = _execute(suite, "onehot-xgb:n_estimators=30", seed=5)
     assert first["kendall_tau"] == second["kendall_tau"]
     assert first["predictor_params"]["random_state"] == 5
+
+
+def test_spec_values_are_literals_and_lowercase_booleans_are_booleans():
+    spec = parse_spec("synflow:cache=false,tuned=true,batch_size=8,lr=1e-3,data=/x/y.zip,name='a'", "predictor")
+    assert spec.options == {"cache": False, "tuned": True, "batch_size": 8, "lr": 1e-3, "data": "/x/y.zip", "name": "a"}
+    with pytest.raises(ConfigError, match="expected key=value options"):
+        parse_spec("synflow:cache", "predictor")

@@ -10,9 +10,11 @@ import pytest
 from nasbench_suite import ResultsError
 from nasbench_suite.results import ResultsStore, load_results, read_records
 
+RUN_FIELDS = {"benchmark": "nb201-cifar10", "target": "test_accuracy", "predictor": "p", "train_size": 10, "seed": 0}
+
 
 def _record(key: str, status: str = "ok", **extra) -> dict:
-    return {"key": key, "status": status, **extra}
+    return {"key": key, "status": status, **RUN_FIELDS, **extra}
 
 
 def test_append_and_read_back(tmp_path):

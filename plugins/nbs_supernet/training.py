@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -124,10 +125,19 @@ def load_checkpoint(model: nn.Module, config: SupernetConfig, path: Path) -> nn.
     """Load weights saved for exactly ``config`` (``weights_only``: nothing else is unpickled)."""
     try:
         saved = torch.load(path, map_location="cpu", weights_only=True)
-        stored = saved["config"]
-        state = saved["state"]
+    except pickle.UnpicklingError:  # weights_only met something other than tensors and plain data
+        raise DataFileError(
+            path, "not a supernet checkpoint of this suite (it holds Python objects; refused to unpickle them)"
+        ) from None
     except Exception as exc:  # torch raises many types for truncated or foreign files
-        raise DataFileError(path, f"not a supernet checkpoint of this suite ({type(exc).__name__}: {exc})") from None
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise DataFileError(
+            path, f"not a supernet checkpoint of this suite ({type(exc).__name__}: {first_line})"
+        ) from None
+    stored = saved.get("config") if isinstance(saved, dict) else None
+    state = saved.get("state") if isinstance(saved, dict) else None
+    if not isinstance(stored, dict) or not isinstance(state, dict):
+        raise DataFileError(path, "not a supernet checkpoint of this suite (expected a dict with 'config' and 'state')")
     if stored != asdict(config):
         changed = sorted(k for k in asdict(config) if stored.get(k) != asdict(config)[k])
         raise DataFileError(path, f"checkpoint was trained with different settings ({', '.join(changed)})")

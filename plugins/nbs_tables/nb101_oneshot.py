@@ -52,6 +52,11 @@ def arrays_from_csv(path: Path) -> dict[str, np.ndarray]:
         unknown = sorted(set(frame[column]) - set(names))
         if unknown:
             raise DataFileError(path, f"unknown {column} values {unknown[:5]}; expected {', '.join(names)}")
+    seeds = pd.to_numeric(frame["seed"], errors="coerce").to_numpy(np.float64)
+    bad_seed = ~np.isfinite(seeds) | (seeds != np.round(seeds)) | (seeds < 0) | (seeds > 255)
+    if bad_seed.any():
+        row = int(np.flatnonzero(bad_seed)[0])
+        raise DataFileError(path, f"row {row + 2}: seed {frame['seed'].iloc[row]!r}; expected an integer 0-255")
     estimates = pd.to_numeric(frame["oneshot_val_acc"], errors="coerce").to_numpy(np.float32)
     bad = ~np.isfinite(estimates) | ~frame["hash"].astype(str).str.fullmatch(r"[0-9a-f]{32}").to_numpy()
     if bad.any():
@@ -59,7 +64,7 @@ def arrays_from_csv(path: Path) -> dict[str, np.ndarray]:
     return {
         "method": frame["method"].map(METHODS.index).to_numpy(np.uint8),
         "space": frame["space"].map(SPACES.index).to_numpy(np.uint8),
-        "sample": frame["seed"].to_numpy(np.uint8),
+        "sample": seeds.astype(np.uint8),
         "hash64": hash_prefix(frame["hash"].to_numpy()),
         "estimate": estimates,
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from nasbench_suite import Architectures, ConfigError, FitContext, Predictor
-from nasbench_suite.images import resolve_data_path
+from nasbench_suite.images import image_batch
 from nbs_zc.proxies import PROXIES
 from nbs_zc.scoring import live_scores, parse_network_options
 
@@ -54,7 +54,7 @@ class ZeroCostProxy(Predictor):
             if not isinstance(self.batch_size, int) or self.batch_size < 1:
                 raise ConfigError(f"batch_size: expected a positive integer (got {self.batch_size!r})")
             parse_network_options(self.network)
-            resolve_data_path(self.data)
+            image_batch(self.data, self.batch_size, self.random_state)  # reads and decodes it, once per process
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> ZeroCostProxy:
         self._check_source()
