@@ -405,6 +405,8 @@ class DaskExecutor(Executor):
                 "--scheduler needs dask.distributed; install it with: pip install 'nasbench-suite[dask]'"
             ) from None
         where = address or scheduler_file
+        if not log.isEnabledFor(logging.INFO):  # Dask logs every connection at INFO
+            logging.getLogger("distributed").setLevel(logging.WARNING)
         if scheduler_file is not None:
             address = read_scheduler_file(scheduler_file)
         try:
@@ -507,6 +509,8 @@ def start_local_cluster(workers: int, **options: Any) -> Any:
         raise ConfigError(
             "--scheduler local needs dask.distributed; install it with: pip install 'nasbench-suite[dask]'"
         ) from None
+    if not log.isEnabledFor(logging.INFO):
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     settings: dict[str, Any] = {
         "n_workers": workers,
         "threads_per_worker": 1,
