@@ -76,6 +76,19 @@ class Arbitrary:  # not a tensor: weights_only loading must refuse to unpickle i
     pass
 
 
+def _write(directory, name: str, content: bytes | str):
+    path = directory / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+def _the_error_line(capsys) -> str:
+    """stderr must hold exactly one line, the suite's error."""
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("nasbench-suite: error: "), lines
+    return lines[0]
+
+
 def _run(args: list[str]) -> list[str]:
     return ["run", "--train-sizes", "10", "--seeds", "1", "--test-size", "50", "--device", "cpu", *args]
 
@@ -134,18 +147,15 @@ def _command(kind: str, path: str, cifar10: str) -> list[str]:
 def test_a_bad_user_file_is_a_one_line_error_naming_it(
     tmp_path, capsys, shared_data, kind, name, content, command, message
 ):
-    path = tmp_path / name
-    path.write_bytes(content(shared_data))
+    path = _write(tmp_path, name, content(shared_data))
     cifar10 = str(shared_data / "cifar10" / "cifar10-jpeg.zip")
     argv = (command or (lambda p: _command(kind, p, cifar10)))(str(path))
     try:
         code = main([*argv, "--out", str(tmp_path / "results")])
     except SystemExit as exit_info:  # argparse-style exit for configuration errors
         code = exit_info.code
-    err = capsys.readouterr().err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert code in (1, 2) and len(lines) == 1, err
-    assert lines[0].startswith("nasbench-suite: error: ") and str(path) in lines[0] and message in lines[0], err
+    line = _the_error_line(capsys)
+    assert code in (1, 2) and str(path) in line and message in line, line
     assert not (tmp_path / "results" / "runs.jsonl").exists()
 
 
@@ -162,12 +172,10 @@ RESULT_CASES = [
 
 @pytest.mark.parametrize(("name", "content", "message"), RESULT_CASES, ids=[c[0] for c in RESULT_CASES])
 def test_a_bad_results_file_is_a_one_line_error_naming_it(tmp_path, capsys, name, content, message):
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    path = _write(tmp_path, name, content)
     assert main(["leaderboard", str(path)]) == 1
-    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("nasbench-suite: error: ") and str(path) in lines[0]
-    assert message in lines[0], lines[0]
+    line = _the_error_line(capsys)
+    assert str(path) in line and message in line, line
 
 
 def test_a_results_file_cut_by_a_kill_loses_only_its_last_line(tmp_path, capsys, caplog):
@@ -222,13 +230,11 @@ CONFIG_CASES = [
 
 @pytest.mark.parametrize(("name", "content", "message"), CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
 def test_a_bad_config_file_is_a_one_line_error_before_any_work(tmp_path, capsys, name, content, message):
-    path = tmp_path / name
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    path = _write(tmp_path, name, content)
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "--config", str(path), "--out", str(tmp_path / "results")])
-    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert exit_info.value.code == 2 and len(lines) == 1, lines
-    assert lines[0].startswith("nasbench-suite: error: ") and message in lines[0], lines[0]
+    line = _the_error_line(capsys)
+    assert exit_info.value.code == 2 and message in line, line
     if name != "value.toml":  # a valid file with a bad value: named by its option, as on the command line
-        assert str(path) in lines[0]
+        assert str(path) in line
     assert not (tmp_path / "results").exists()
