@@ -46,7 +46,7 @@ def _test_size(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected an integer or 'all' (got {text!r})") from None
 
 
-def _add_execution_options(parser: argparse.ArgumentParser) -> None:
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="FILE",
@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also score predictions on the training cells (how a fit to noisy estimates ranks them)",
     )
-    _add_execution_options(run)
+    _add_common_options(run)
     run.add_argument("--out", default="results", help="results directory (default ./results)")
     run.add_argument("--force", action="store_true", help="recompute runs already in the results")
     run.add_argument("--format", default="markdown", help="leaderboard format (markdown, github, latex, html, csv)")
@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_TOP_FRACTION,
         help=f"target set: this fraction of the best cells (default {DEFAULT_TOP_FRACTION})",
     )
-    _add_execution_options(search)
+    _add_common_options(search)
     search.add_argument("--out", default="results/search", help="results directory (default ./results/search)")
     search.add_argument("--force", action="store_true", help="recompute runs already in the results")
     search.add_argument("--plot", metavar="DIR", help="also write regret-vs-look-ups figures (PNG + SVG)")

@@ -192,6 +192,51 @@ def _batch(path: Path, batch_size: int, seed: int) -> Batch:
     return Batch(normalise(pixels), torch.from_numpy(labels), len(dataset.classes), digest)
 
 
+@dataclass(frozen=True)
+class ImageSplit:
+    """Disjoint training and evaluation images of one dataset, normalised, on the CPU."""
+
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    eval_images: torch.Tensor
+    eval_labels: torch.Tensor
+    num_classes: int
+    fingerprint: str  # of the training images and labels
+
+
+def train_eval_split(
+    dataset: ImageDataset, train_images: int, eval_images: int, rng: np.random.Generator
+) -> ImageSplit:
+    """``train_images`` and ``eval_images`` distinct images of ``dataset``, drawn with ``rng``."""
+    if train_images + eval_images > len(dataset):
+        raise ConfigError(
+            f"train_images + eval_images = {train_images + eval_images} exceeds the {len(dataset)} images "
+            f"of {dataset.path}"
+        )
+    order = rng.permutation(len(dataset))
+    train_pixels, train_labels = dataset.load(np.sort(order[:train_images]))
+    eval_pixels, eval_labels = dataset.load(np.sort(order[train_images : train_images + eval_images]))
+    fingerprint = hashlib.sha1(train_pixels.tobytes() + train_labels.tobytes()).hexdigest()[:16]
+    return ImageSplit(
+        normalise(train_pixels),
+        torch.from_numpy(train_labels),
+        normalise(eval_pixels),
+        torch.from_numpy(eval_labels),
+        len(dataset.classes),
+        fingerprint,
+    )
+
+
+def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Random horizontal flips and random 4-pixel-padded crops (the standard CIFAR augmentation)."""
+    n, _, h, w = images.shape
+    flip = torch.rand(n, generator=generator, device=images.device) < 0.5
+    images = torch.where(flip[:, None, None, None], images.flip(3), images)
+    padded = torch.nn.functional.pad(images, (4, 4, 4, 4))
+    dx, dy = torch.randint(0, 9, (2,), generator=generator, device=images.device).tolist()
+    return padded[:, :, dy : dy + h, dx : dx + w]
+
+
 def image_batch(data: str | None, batch_size: int, seed: int) -> Batch:
     """The seeded batch of ``batch_size`` training images of the dataset at ``data``."""
     return _batch(resolve_data_path(data).resolve(), int(batch_size), int(seed))

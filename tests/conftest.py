@@ -10,7 +10,7 @@ import pytest
 from nasbench_suite.protocol import Suite
 from nasbench_suite.registry import Registry, load_registry
 
-FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet"
+FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # Collection-time code (parametrisations) must not see whatever else is installed either.

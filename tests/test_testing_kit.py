@@ -126,7 +126,8 @@ def test_every_check_is_proven_by_a_broken_predictor():
 
 def _builtin_predictors() -> list[Predictor]:
     """Every built-in predictor that runs on the toy space; those that need a real network (the
-    zero-cost proxies and the predictors fed by them) are checked on NB201 in test_zero_cost.py."""
+    zero-cost proxies and the predictors fed by them, ghn, short-training) are checked on NB201 in
+    test_zero_cost.py and plugins/test_ghn.py."""
     registry = load_registry()
     small = {
         "gcn": {"epochs": 5, "hidden": 16},
@@ -135,7 +136,7 @@ def _builtin_predictors() -> list[Predictor]:
         **{name: {"n_estimators": 40} for name in ("onehot-xgb", "onehot-rf", "graf-xgb", "graf-rf")},
     }
     needs_network = {name for name in registry.predictors.names() if registry.predictors.get(name).plugin.name == "zc"}
-    needs_network |= {"zcp-xgb", "zcp-rf", "graf-zcp-xgb", "graf-zcp-rf"}
+    needs_network |= {"zcp-xgb", "zcp-rf", "graf-zcp-xgb", "graf-zcp-rf", "ghn", "short-training"}
     return [
         registry.predictors.get(n).cls(**small.get(n, {}))
         for n in registry.predictors.names()

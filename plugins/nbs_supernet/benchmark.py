@@ -18,7 +18,6 @@ With ``--jobs N`` every worker loads the table itself: run once with ``--jobs 1`
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from pathlib import Path
 
@@ -26,9 +25,10 @@ import numpy as np
 import torch
 
 from nasbench_suite import Benchmark, BenchmarkTable, ConfigError, benchmark_table, network_builder
-from nasbench_suite.images import normalise, open_dataset
+from nasbench_suite.checkpoints import load_checkpoint, save_checkpoint
+from nasbench_suite.images import open_dataset, train_eval_split
 from nasbench_suite.paths import cache_dir
-from nbs_supernet.training import SupernetConfig, estimate, load_checkpoint, save_checkpoint, train_supernet
+from nbs_supernet.training import SupernetConfig, estimate, train_supernet
 
 log = logging.getLogger(__name__)
 BASE = "nb201-cifar10"
@@ -103,19 +103,12 @@ class NB201SupernetBenchmark(Benchmark):
         if self.cells > len(base):
             raise ConfigError(f"benchmark nb201-supernet: cells must be at most {len(base)} (got {self.cells})")
         dataset = open_dataset(self.data, "benchmark nb201-supernet")
-        if self.train_images + self.eval_images > len(dataset):
-            raise ConfigError(
-                f"benchmark nb201-supernet: train_images + eval_images = {self.train_images + self.eval_images} "
-                f"exceeds the {len(dataset)} images of {dataset.path}"
-            )
         rng = np.random.default_rng(self.seed)
         cells = np.sort(rng.choice(len(base), size=self.cells, replace=False))
-        order = rng.permutation(len(dataset))
-        train_pixels, train_labels = dataset.load(np.sort(order[: self.train_images]))
-        eval_pixels, eval_labels = dataset.load(
-            np.sort(order[self.train_images : self.train_images + self.eval_images])
-        )
-        fingerprint = hashlib.sha1(train_pixels.tobytes() + train_labels.tobytes()).hexdigest()[:16]
+        try:
+            split = train_eval_split(dataset, self.train_images, self.eval_images, rng)
+        except ConfigError as exc:
+            raise ConfigError(f"benchmark nb201-supernet: {exc}") from None
         config = SupernetConfig(
             "nb201",
             self.channels,
@@ -125,22 +118,22 @@ class NB201SupernetBenchmark(Benchmark):
             self.learning_rate,
             self.train_images,
             self.seed,
-            fingerprint,
+            split.fingerprint,
         )
         device = resolve_device(self.device)
         torch.manual_seed(self.seed)  # the supernet's initial weights
         model = network_builder("nb201", channels=self.channels, cells_per_stage=self.cells_per_stage).supernet(
-            len(dataset.classes)
+            split.num_classes
         )
-        images, labels = normalise(train_pixels), torch.from_numpy(train_labels)
+        images, labels = split.train_images, split.train_labels
         path = Path(self.checkpoint) if self.checkpoint else cache_dir() / "supernets" / f"nb201-{config.digest()}.pt"
         if path.is_file():
             log.info("nb201-supernet: loading the trained supernet from %s", path)
-            load_checkpoint(model, config, path)
+            load_checkpoint(model, dataclasses.asdict(config), path, "supernet")
         else:
             log.info("nb201-supernet: training the supernet (%d epochs on %s) -> %s", self.epochs, device, path)
             train_supernet(model, base.archs, images, labels, config, device)
-            save_checkpoint(model, config, path)
+            save_checkpoint(model, dataclasses.asdict(config), path)
         model.to(device)
         calibration = images[: self.calibration_batches * self.batch_size].to(device)
         archs = base.archs[cells]
@@ -148,8 +141,8 @@ class NB201SupernetBenchmark(Benchmark):
             model,
             archs,
             calibration,
-            normalise(eval_pixels).to(device),
-            torch.from_numpy(eval_labels).to(device),
+            split.eval_images.to(device),
+            split.eval_labels.to(device),
             self.batch_size,
         )
         archs = dataclasses.replace(archs, costs={**archs.costs, COST: estimates})

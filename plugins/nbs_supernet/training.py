@@ -11,18 +11,15 @@ single sub-network), then the path's accuracy is measured on held-out images.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pickle
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from nasbench_suite import Architectures, DataFileError
+from nasbench_suite import Architectures
+from nasbench_suite.checkpoints import settings_digest
+from nasbench_suite.images import augment
 
 
 @dataclass(frozen=True)
@@ -40,17 +37,7 @@ class SupernetConfig:
     data: str  # fingerprint of the training images
 
     def digest(self) -> str:
-        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
-
-
-def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    """Random horizontal flips and random 4-pixel-padded crops (the standard CIFAR augmentation)."""
-    n, _, h, w = images.shape
-    flip = torch.rand(n, generator=generator, device=images.device) < 0.5
-    images = torch.where(flip[:, None, None, None], images.flip(3), images)
-    padded = nn.functional.pad(images, (4, 4, 4, 4))
-    dx, dy = torch.randint(0, 9, (2,), generator=generator, device=images.device).tolist()
-    return padded[:, :, dy : dy + h, dx : dx + w]
+        return settings_digest(asdict(self))
 
 
 def train_supernet(
@@ -111,38 +98,3 @@ def estimate(
             correct += int((logits.argmax(1) == labels[start : start + batch_size]).sum())
         accuracies[index] = 100.0 * correct / len(images)
     return accuracies
-
-
-def save_checkpoint(model: nn.Module, config: SupernetConfig, path: Path) -> None:
-    """Write atomically: a crash leaves the old file or none, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    torch.save({"config": asdict(config), "state": model.state_dict()}, partial)
-    os.replace(partial, path)
-
-
-def load_checkpoint(model: nn.Module, config: SupernetConfig, path: Path) -> nn.Module:
-    """Load weights saved for exactly ``config`` (``weights_only``: nothing else is unpickled)."""
-    try:
-        saved = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:  # weights_only met something other than tensors and plain data
-        raise DataFileError(
-            path, "not a supernet checkpoint of this suite (it holds Python objects; refused to unpickle them)"
-        ) from None
-    except Exception as exc:  # torch raises many types for truncated or foreign files
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise DataFileError(
-            path, f"not a supernet checkpoint of this suite ({type(exc).__name__}: {first_line})"
-        ) from None
-    stored = saved.get("config") if isinstance(saved, dict) else None
-    state = saved.get("state") if isinstance(saved, dict) else None
-    if not isinstance(stored, dict) or not isinstance(state, dict):
-        raise DataFileError(path, "not a supernet checkpoint of this suite (expected a dict with 'config' and 'state')")
-    if stored != asdict(config):
-        changed = sorted(k for k in asdict(config) if stored.get(k) != asdict(config)[k])
-        raise DataFileError(path, f"checkpoint was trained with different settings ({', '.join(changed)})")
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
-        raise DataFileError(path, f"weights do not fit the supernet ({exc})") from None
-    return model.eval()
