@@ -132,7 +132,7 @@ class GHNPredictor(_ImagePredictor):
             cost = train_ghn(model, archs, split.train_images, split.train_labels, config, self._device())
             save_checkpoint(model, settings, path)
             self.training_seconds_, self.training_images_per_second_ = cost.seconds, cost.images_per_second
-        self.model_, self.checkpoint_path_ = model.eval(), str(path)
+        self.model_, self.checkpoint_path_ = model.to(self._device()).eval(), str(path)
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
