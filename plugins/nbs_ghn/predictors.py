@@ -60,8 +60,7 @@ class _ImagePredictor(Predictor):
     def _check_space(self, archs: Architectures) -> None:
         if archs.space.name not in SUPPORTED_SPACES:
             raise ConfigError(
-                f"predictor {self.name} supports the {', '.join(SUPPORTED_SPACES)} space "
-                f"(got {archs.space.name}; its network builder has no weight-sharing form)"
+                f"predictor {self.name} supports the {', '.join(SUPPORTED_SPACES)} space (got {archs.space.name})"
             )
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from nbs_ghn.model import GraphHyperNetwork
 from torch import nn
 
 from nasbench_suite import Architectures
 from nasbench_suite.images import augment
+from nbs_ghn.model import GraphHyperNetwork
 
 log = logging.getLogger(__name__)
 
