@@ -70,8 +70,8 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--scheduler",
         metavar="ADDRESS|FILE",
-        help="run on a Dask cluster: tcp://HOST:PORT of its scheduler, or a scheduler file "
-        "(needs nasbench-suite[dask])",
+        help="run on a Dask cluster: tcp://HOST:PORT of its scheduler, a scheduler file, or 'local' "
+        "(a LocalCluster of --jobs workers); needs nasbench-suite[dask]",
     )
 
 
