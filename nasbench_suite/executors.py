@@ -169,14 +169,24 @@ def _serve(connection: multiprocessing.connection.Connection, threads: int) -> N
 # Executors
 
 
+def _checked_device(requested: str) -> str:
+    if requested not in ("auto", "cpu", "cuda"):
+        raise ConfigError(f"--device: expected auto, cpu or cuda (got {requested!r})")
+    return requested
+
+
+def _quiet_dask_logs() -> None:
+    """Dask logs every connection at INFO; keep it to warnings unless ``--verbose``."""
+    if not log.isEnabledFor(logging.INFO):
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
 class Executor:
     """Runs planned items and yields ``(item, record)`` as each finishes (in any order)."""
 
     def resolve_device(self, requested: str) -> str:
         """``auto`` -> ``cuda`` when this executor's machines have a CUDA device, else ``cpu``."""
-        if requested not in ("auto", "cpu", "cuda"):
-            raise ConfigError(f"--device: expected auto, cpu or cuda (got {requested!r})")
-        if requested == "cpu":
+        if _checked_device(requested) == "cpu":
             return requested
         import torch
 
@@ -234,7 +244,7 @@ class _LocalWorker:
 
     def check(self, limits: Limits) -> tuple[dict | None, str | None]:
         """``(record, None)`` when the item finished, ``(None, error)`` when it failed here (the
-        worker is then stopped), ``(None, None)`` while it runs."""
+        caller then stops the worker), ``(None, None)`` while it runs."""
         try:
             while self.connection.poll():
                 kind, payload = self.connection.recv()
@@ -250,12 +260,10 @@ class _LocalWorker:
             return None, f"the worker process died (exit code {self.process.exitcode}) while running it"
         running = time.monotonic() - self.started if self.started is not None else 0.0
         if limits.timeout is not None and running > limits.timeout:
-            self.stop()
             return None, f"timed out after {limits.timeout:g} s (the worker process was stopped)"
         if limits.memory_mb is not None:
             used = self.memory_mb()
             if used > limits.memory_mb:
-                self.stop()
                 return None, (
                     f"exceeded the memory limit: {used:.0f} MB > {limits.memory_mb:g} MB "
                     "(the worker process was stopped)"
@@ -361,7 +369,7 @@ def _run_watched(function: Work, item: Any, limits: Limits) -> dict:
 def run_on_dask_worker(function: Work, item: Any, expected: dict[str, str | None], limits: Limits) -> dict:
     """The task a Dask worker runs: check its plugins match the client's, then run the item within
     its limits."""
-    problems = version_mismatches(expected, plugin_versions(worker_suite().registry))
+    problems = version_mismatches(expected, _worker_plugin_versions())
     if problems:
         raise PluginError(f"this Dask worker's plugins differ from the client's: {'; '.join(problems)}")
     return _run_watched(function, item, limits) if limits.any else function(item)
@@ -405,8 +413,7 @@ class DaskExecutor(Executor):
                 "--scheduler needs dask.distributed; install it with: pip install 'nasbench-suite[dask]'"
             ) from None
         where = address or scheduler_file
-        if not log.isEnabledFor(logging.INFO):  # Dask logs every connection at INFO
-            logging.getLogger("distributed").setLevel(logging.WARNING)
+        _quiet_dask_logs()
         if scheduler_file is not None:
             address = read_scheduler_file(scheduler_file)
         try:
@@ -451,9 +458,7 @@ class DaskExecutor(Executor):
         return [a for a, info in self.workers().items() if info.get("resources", {}).get(GPU_RESOURCE, 0) > 0]
 
     def resolve_device(self, requested: str) -> str:
-        if requested not in ("auto", "cpu", "cuda"):
-            raise ConfigError(f"--device: expected auto, cpu or cuda (got {requested!r})")
-        if requested == "cpu":
+        if _checked_device(requested) == "cpu":
             return requested
         if self._gpu_workers():
             return "cuda"
@@ -509,8 +514,7 @@ def start_local_cluster(workers: int, **options: Any) -> Any:
         raise ConfigError(
             "--scheduler local needs dask.distributed; install it with: pip install 'nasbench-suite[dask]'"
         ) from None
-    if not log.isEnabledFor(logging.INFO):
-        logging.getLogger("distributed").setLevel(logging.WARNING)
+    _quiet_dask_logs()
     settings: dict[str, Any] = {
         "n_workers": workers,
         "threads_per_worker": 1,

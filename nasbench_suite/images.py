@@ -204,15 +204,20 @@ class ImageSplit:
     fingerprint: str  # of the training images and labels
 
 
-def train_eval_split(
-    dataset: ImageDataset, train_images: int, eval_images: int, rng: np.random.Generator
-) -> ImageSplit:
-    """``train_images`` and ``eval_images`` distinct images of ``dataset``, drawn with ``rng``."""
+def check_split(dataset: ImageDataset, train_images: int, eval_images: int) -> None:
+    """Raise :class:`ConfigError` unless ``dataset`` holds that many distinct images."""
     if train_images + eval_images > len(dataset):
         raise ConfigError(
             f"train_images + eval_images = {train_images + eval_images} exceeds the {len(dataset)} images "
             f"of {dataset.path}"
         )
+
+
+def train_eval_split(
+    dataset: ImageDataset, train_images: int, eval_images: int, rng: np.random.Generator
+) -> ImageSplit:
+    """``train_images`` and ``eval_images`` distinct images of ``dataset``, drawn with ``rng``."""
+    check_split(dataset, train_images, eval_images)
     order = rng.permutation(len(dataset))
     train_pixels, train_labels = dataset.load(np.sort(order[:train_images]))
     eval_pixels, eval_labels = dataset.load(np.sort(order[train_images : train_images + eval_images]))

@@ -15,7 +15,7 @@ from torch import nn
 
 from nasbench_suite import Architectures, ConfigError, FitContext, Predictor, network_builder
 from nasbench_suite.checkpoints import load_checkpoint, save_checkpoint, settings_digest
-from nasbench_suite.images import ImageSplit, augment, open_dataset, train_eval_split
+from nasbench_suite.images import ImageSplit, augment, check_split, open_dataset, train_eval_split
 from nasbench_suite.paths import cache_dir
 from nbs_ghn.model import GraphHyperNetwork
 from nbs_ghn.training import GHNConfig, score_architectures, train_ghn
@@ -43,12 +43,7 @@ class _ImagePredictor(Predictor):
                 raise ConfigError(f"{option}: expected a positive integer (got {value!r})")
         if not isinstance(self.learning_rate, (int, float)) or not self.learning_rate > 0:
             raise ConfigError(f"learning_rate: expected a positive number (got {self.learning_rate!r})")
-        dataset = open_dataset(self.data, f"predictor {self.name}")
-        if self.train_images + self.eval_images > len(dataset):
-            raise ConfigError(
-                f"train_images + eval_images = {self.train_images + self.eval_images} exceeds the "
-                f"{len(dataset)} images of {dataset.path}"
-            )
+        check_split(open_dataset(self.data, f"predictor {self.name}"), self.train_images, self.eval_images)
 
     def _split(self) -> ImageSplit:
         """The same training / evaluation images for every seed: the seed varies the training."""
