@@ -2,7 +2,7 @@
 metrics are identical to the in-process run's.
 
 Usage: ``python benchmarks/executors_compare.py [--out results/executors] [--jobs 2]``
-Writes ``<out>/<executor>/runs.jsonl`` + ``leaderboard.md`` per executor and ``<out>/compare.md``.
+Writes ``<out>/<executor>/records.jsonl`` + ``leaderboard.md`` per executor and ``<out>/compare.md``.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from nasbench_suite.results import load_results
+from nasbench_suite.study.records import load_records
 
 METRICS = ("status", "kendall_tau", "spearman", "precision_at_10", "precision_at_100")
 
 
 def metrics(directory: Path) -> dict[str, tuple]:
-    return {r["key"]: tuple(r.get(m) for m in METRICS) for r in load_results([directory])}
+    return {r["key"]: tuple(r.get(m) for m in METRICS) for r in load_records([directory])}
 
 
 def main() -> None:

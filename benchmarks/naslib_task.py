@@ -55,7 +55,7 @@ def run_once(predictor: str, seeds: int, out: Path) -> dict:
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{log.read_text()}")
-    records = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     taus: dict[int, list[float]] = {}
     for record in records:
         taus.setdefault(record["train_size"], []).append(record["kendall_tau"])

@@ -9,7 +9,7 @@ table of ~1,000 sampled cells each) this runs, through the ordinary harness (``n
 to the estimates of the training cells, no true accuracy) and ``gcn`` (the same GCN fitted to the
 true accuracies of the same cells). It then writes ``OUT/fit_table.md``: per method and sub-space,
 Kendall tau against the true NB101 validation accuracy on the sampled (training) cells and on the
-held-out cells, mean ± std over the 5 samples. Every run is in ``OUT/runs.jsonl``; a re-run resumes.
+held-out cells, mean ± std over the 5 samples. Every run is in ``OUT/records.jsonl``; a re-run resumes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from nasbench_suite.cli import main as suite_main
-from nasbench_suite.results import load_results
+from nasbench_suite.study.records import load_records
 
 METHODS = ("baseline_no_ft", "baseline_ft_bn", "pro-rata_ft_bn", "avg-3_ft_bn", "single-k_ft_bn", "s-k+p-r_ft_bn")
 SPACES = ("1", "2", "3", "4", "full", "full_0", "full_1")
@@ -84,13 +84,13 @@ def main() -> int:
     parser.add_argument("--gcn-options", default="", help="options for gcn-fit and gcn, e.g. epochs=100")
     args = parser.parse_args()
     code = run_all(args)
-    records = load_results([args.out])
+    records = load_records([args.out])
     table = fit_table(records)
     raw = [r for r in records if r.get("status") == "ok" and r["predictor"] == "supernet"]
     collapsed = sum(r.get("train_kendall_tau") is None for r in raw)
     text = (
         "# Supernet estimates vs a GCN fitted to them (recorded NB101 supernets)\n\n"
-        f"Produced by `python benchmarks/oneshot_fit.py {shlex.join(sys.argv[1:])}`; runs in `runs.jsonl`.\n\n"
+        f"Produced by `python benchmarks/oneshot_fit.py {shlex.join(sys.argv[1:])}`; runs in `records.jsonl`.\n\n"
         "Kendall τ against the true NB101 validation accuracy, mean ± std over the recorded samples of each "
         f"supernet ('samples': those whose estimates are not all equal; {collapsed} of the {len(raw)} recorded "
         "supernets collapsed and score every cell alike, so τ is undefined for them and for a fit to them). "

@@ -18,5 +18,5 @@ nasbench-suite search --benchmark nb101 "${COMMON[@]}" \
   --strategy predictor-full:batch=50 --strategy predictor-random-subset:batch=50 \
   --strategy predictor-smart-subset:batch=50 > /dev/null
 # Both commands wrote the one leaderboard; name the script that produced it.
-sed -i "3s|.*|Produced by \`bash benchmarks/search_leaderboard.sh $*\`; every run is in \`searches.jsonl\`.|" \
-  "$OUT/search_leaderboard.md"
+sed -i "3s|.*|Produced by \`bash benchmarks/search_leaderboard.sh $*\`; every record is in \`records.jsonl\`.|" \
+  "$OUT/leaderboard.md"

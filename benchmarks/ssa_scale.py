@@ -13,9 +13,9 @@ import time
 
 from nasbench_suite import FitContext
 from nasbench_suite.metrics import kendall_tau
-from nasbench_suite.protocol import Suite, make_split
-from nasbench_suite.registry import load_registry
+from nasbench_suite.registry import load_suite
 from nasbench_suite.specs import Spec
+from nasbench_suite.study.ranking import make_split
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--pools", default="10000,100000")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
-    suite = Suite(load_registry())
+    suite = load_suite()
     table = suite.table(Spec("nb101"))
     y = table.targets["val_accuracy"]
     cls = suite.predictor_class("ssa")

@@ -5,37 +5,43 @@ Run: ``python -m pytest benchmarks --benchmark-enable -p no:cacheprovider``
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from nasbench_suite.protocol import RunConfig, Suite
-from nasbench_suite.registry import load_registry
-from nasbench_suite.specs import Spec, parse_spec
+from nasbench_suite.registry import Suite, load_suite
+from nasbench_suite.specs import Spec
+from nasbench_suite.study.experiment import Experiment
+from nasbench_suite.study.planning import plan_ranking
 
 
 @pytest.fixture(scope="module")
 def suite() -> Suite:
-    return Suite(load_registry())
+    return load_suite()
+
+
+def _job(suite: Suite, benchmark: str, train_size: int):
+    experiment = Experiment("ranking", (Spec(benchmark),), (Spec("onehot-xgb"),), seeds=1, train_sizes=(train_size,))
+    [job] = plan_ranking(experiment, suite, "cpu")
+    return job
 
 
 @pytest.mark.parametrize("name", ["nb201-cifar10", "nb101", "analognas-cifar10", "nasbench-graph-cora"])
 def test_load_table(benchmark, name, suite):
-    table = benchmark(lambda: suite.benchmark(Spec(name)).load())
+    table = benchmark(lambda: suite.benchmark(Spec(name)).load(suite))
     assert len(table) > 0
 
 
 @pytest.mark.parametrize("train_size", [10, 100, 1000])
 def test_one_onehot_xgb_run_on_nb201(benchmark, suite, train_size):
-    config = RunConfig("nb201-cifar10", "test_accuracy", "onehot-xgb", train_size, 14625, 0, "cpu")
-    record = benchmark(suite.execute, config, Spec("nb201-cifar10"), parse_spec("onehot-xgb", "predictor"))
-    assert record["status"] == "ok"
+    job = _job(suite, "nb201-cifar10", 1000)  # every size tests on the 14,625 cells outside the largest
+    job = dataclasses.replace(job, train_size=train_size)
+    assert benchmark(job.run, suite)["status"] == "ok"
 
 
 def test_one_onehot_xgb_run_on_nb101_all_cells(benchmark, suite):
-    config = RunConfig("nb101", "val_accuracy", "onehot-xgb", 1000, 150644, 0, "cpu")
-    record = benchmark.pedantic(
-        suite.execute, args=(config, Spec("nb101"), parse_spec("onehot-xgb", "predictor")), rounds=1, iterations=1
-    )
-    assert record["status"] == "ok"
+    job = _job(suite, "nb101", 1000)
+    assert benchmark.pedantic(job.run, args=(suite,), rounds=1, iterations=1)["status"] == "ok"
 
 
 def test_graf_features_of_every_nb201_cell(benchmark, suite):

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from nasbench_suite import FitContext
 from nasbench_suite.metrics import kendall_tau, spearman
-from nasbench_suite.registry import default_registry
+from nasbench_suite.registry import load_suite
 
 PROXIES = (
     "epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_norm",
@@ -39,8 +40,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("results/zc"))
     args = parser.parse_args()
 
-    registry = default_registry()
-    table = registry.benchmarks.get("nb201-cifar10-valid").cls().load()
+    suite = load_suite()
+    registry = suite.registry
+    table = suite.table("nb201-cifar10-valid")
+    context = FitContext(suite=suite)
     cells = np.sort(np.random.default_rng(0).choice(len(table), size=args.cells, replace=False))
     archs = table.archs[cells]
     accuracy = table.targets["val_accuracy"][cells]
@@ -48,10 +51,10 @@ def main() -> None:
     for proxy in PROXIES:
         cls = registry.predictors.get(proxy).cls
         predictor = cls(source="live", data=args.data, device=args.device, random_state=0)
-        ours = predictor.fit(archs, None).predict(archs)
+        ours = predictor.fit(archs, None, context).predict(archs)
         timed = archs[: args.timing_cells]
         uncached = cls(source="live", data=args.data, device=args.device, random_state=0, cache=False)
-        uncached.fit(timed, None).predict(timed[:1])  # warm-up: image batch, registry
+        uncached.fit(timed, None, context).predict(timed[:1])  # warm-up: image batch, builder
         start = time.perf_counter()
         uncached.predict(timed)
         seconds = time.perf_counter() - start

@@ -1,52 +1,115 @@
-"""nasbench-suite: benchmark architecture-performance predictors on real NAS-Bench tables.
+"""nasbench-suite: benchmark NAS architecture-performance predictors, zero-cost proxies and search
+strategies on real NAS-Bench tables.
 
-The public API a plugin needs lives here; see README.md for the plugin author guide.
+Everything a plugin needs is importable from here (``from nasbench_suite import Predictor``), and
+first-party plugins import nothing else from the core; the reference is ``docs/plugins.md``.
+The data-support names that need PyTorch (images, checkpoints) are loaded on first use, so that
+registering plugins stays cheap.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import Any
 
-from nasbench_suite.architectures import Architectures, SearchSpace, from_lists
-from nasbench_suite.benchmark import Benchmark, BenchmarkTable, benchmark_table
+from nasbench_suite._version import __version__
+from nasbench_suite.contracts.architectures import INPUT, OUTPUT, PAD, Architectures, SearchSpace, from_lists
+from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
+from nasbench_suite.contracts.context import SuiteContext
+from nasbench_suite.contracts.hookspecs import hookimpl
+from nasbench_suite.contracts.network_builder import NetworkBuilder
+from nasbench_suite.contracts.predictor import FitContext, Predictor, check_predictions, suite_of
+from nasbench_suite.contracts.strategy import Guide, SearchStrategy, SearchTask
+from nasbench_suite.data.cache import CACHE_ENV, cache_dir
+from nasbench_suite.data.files import file_identity
 from nasbench_suite.errors import (
+    AmbiguousNameError,
     ConfigError,
+    ContractError,
     DataFileError,
     PluginError,
     PredictorError,
     ResultsError,
+    StrategyError,
     SuiteError,
     UnknownNameError,
 )
-from nasbench_suite.hookspecs import hookimpl
-from nasbench_suite.networks import NetworkBuilder, network_builder
-from nasbench_suite.predictor import FitContext, Predictor
-from nasbench_suite.search import SearchStrategy
+from nasbench_suite.metrics import kendall_tau, precision_at_k, spearman
+from nasbench_suite.registry.suite import load_suite
+from nasbench_suite.specs import Spec, parse_options, parse_spec
 
-try:
-    __version__ = version("nasbench-suite")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+#: Names loaded on first use, with the module that defines them (they import PyTorch).
+_LAZY = {
+    "DATA_ENV": "nasbench_suite.data.images",
+    "ImageBatch": "nasbench_suite.data.images",
+    "ImageDataset": "nasbench_suite.data.images",
+    "ImageSplit": "nasbench_suite.data.images",
+    "augment": "nasbench_suite.data.images",
+    "check_split": "nasbench_suite.data.images",
+    "image_batch": "nasbench_suite.data.images",
+    "open_dataset": "nasbench_suite.data.images",
+    "train_eval_split": "nasbench_suite.data.images",
+    "load_checkpoint": "nasbench_suite.data.checkpoints",
+    "save_checkpoint": "nasbench_suite.data.checkpoints",
+    "settings_digest": "nasbench_suite.data.checkpoints",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'nasbench_suite' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
+    # contracts
     "Architectures",
     "Benchmark",
     "BenchmarkTable",
-    "ConfigError",
-    "DataFileError",
     "FitContext",
+    "Guide",
+    "INPUT",
     "NetworkBuilder",
-    "PluginError",
+    "OUTPUT",
+    "PAD",
     "Predictor",
-    "PredictorError",
-    "ResultsError",
     "SearchSpace",
     "SearchStrategy",
-    "SuiteError",
-    "UnknownNameError",
-    "__version__",
-    "benchmark_table",
+    "SearchTask",
+    "SuiteContext",
+    "check_predictions",
     "from_lists",
     "hookimpl",
-    "network_builder",
+    "load_suite",
+    "suite_of",
+    # errors
+    "AmbiguousNameError",
+    "ConfigError",
+    "ContractError",
+    "DataFileError",
+    "PluginError",
+    "PredictorError",
+    "ResultsError",
+    "StrategyError",
+    "SuiteError",
+    "UnknownNameError",
+    # specs and metrics
+    "Spec",
+    "kendall_tau",
+    "parse_options",
+    "parse_spec",
+    "precision_at_k",
+    "spearman",
+    # data support
+    "CACHE_ENV",
+    "cache_dir",
+    "file_identity",
+    *_LAZY,
+    "__version__",
 ]

@@ -1,4 +1,9 @@
-"""Parse ``NAME[:key=value,...]`` specs given for benchmarks and predictors on the command line."""
+"""``NAME[:key=value,...]`` specs, as given for benchmarks, predictors and strategies.
+
+A value is read as a Python literal (``4``, ``0.1``, ``'a b'``, ``(1, 2)``), ``true`` / ``false``
+as booleans (spelled as in TOML and JSON), and anything else as a bare string, so
+``data=/data/cifar10.zip`` needs no quotes.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +16,35 @@ from nasbench_suite.errors import ConfigError
 
 @dataclass(frozen=True)
 class Spec:
-    """A plugin name plus keyword options, with a canonical string form used in records."""
+    """A plugin name plus keyword options, with a canonical string form (sorted options)."""
 
     name: str
     options: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        if not self.options:
-            return self.name
-        return self.name + ":" + ",".join(f"{k}={self.options[k]!r}" for k in sorted(self.options))
+        return format_spec(self.name, self.options)
 
     def __hash__(self) -> int:
         return hash(str(self))
+
+    def without(self, *keys: str) -> Spec:
+        """The same spec without the options ``keys``."""
+        return Spec(self.name, {k: v for k, v in self.options.items() if k not in keys})
+
+
+def format_spec(name: str, options: dict[str, Any]) -> str:
+    """``name:key=value,...`` with the options sorted by key (``name`` alone without options)."""
+    if not options:
+        return name
+    return name + ":" + ",".join(f"{k}={options[k]!r}" for k in sorted(options))
 
 
 #: Spelled as in TOML and JSON, so ``cache=false`` is the boolean, never the (truthy) string.
 BOOLEANS = {"true": True, "false": False}
 
 
-def _value(text: str) -> Any:
+def parse_value(text: str) -> Any:
+    """One option value: a boolean, a Python literal, or else the bare string."""
     if text in BOOLEANS:
         return BOOLEANS[text]
     try:
@@ -38,15 +53,21 @@ def _value(text: str) -> Any:
         return text  # a bare word is a string
 
 
+def parse_options(text: str, what: str, separator: str = ",") -> dict[str, Any]:
+    """``"a=1,b=x"`` -> ``{"a": 1, "b": "x"}``; ``what`` names the option string in errors. Plugins
+    use it for option strings of their own (``network="channels=4;cells_per_stage=1"`` with ``;``)."""
+    options: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in text.split(separator))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{what}: expected key=value options separated by {separator!r} (got {item!r})")
+        options[key.strip()] = parse_value(value.strip())
+    return options
+
+
 def parse_spec(text: str, what: str) -> Spec:
     """``"onehot-xgb:max_depth=4,learning_rate=0.1"`` -> ``Spec("onehot-xgb", {...})``."""
     name, _, rest = text.strip().partition(":")
     if not name:
         raise ConfigError(f"{what} spec {text!r}: expected NAME or NAME:key=value,...")
-    options: dict[str, Any] = {}
-    for item in filter(None, (part.strip() for part in rest.split(","))):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip().isidentifier():
-            raise ConfigError(f"{what} spec {text!r}: expected key=value options (got {item!r})")
-        options[key.strip()] = _value(value.strip())
-    return Spec(name, options)
+    return Spec(name, parse_options(rest, f"{what} spec {text!r}"))

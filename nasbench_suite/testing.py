@@ -19,24 +19,28 @@ from __future__ import annotations
 import copy
 import pickle
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nasbench_suite.architectures import Architectures, SearchSpace
-from nasbench_suite.predictor import COST_NEED_PREFIX, FitContext, Predictor, is_known_need
+from nasbench_suite.contracts.architectures import Architectures, SearchSpace
+from nasbench_suite.contracts.context import SuiteContext
+from nasbench_suite.contracts.predictor import FitContext, Predictor, cost_needs, is_known_need
+from nasbench_suite.registry.suite import load_suite
 
 TOY_SPACE = SearchSpace("toy", ("input", "conv", "pool", "skip", "output"), max_nodes=5)
 
 
 @dataclass(frozen=True)
 class Task:
-    """Training cells with targets, test cells, and an unlabelled pool, from one space."""
+    """Training cells with targets, test cells, and an unlabelled pool, from one space; ``suite`` is
+    what ``fit`` gets as ``FitContext.suite`` (the installed plugins, when left out)."""
 
     train: Architectures
     y_train: np.ndarray
     test: Architectures
     unlabelled: Architectures
+    suite: SuiteContext | None = None
 
 
 def make_architectures(n: int, seed: int = 0) -> tuple[Architectures, np.ndarray]:
@@ -85,7 +89,7 @@ def _prepared(predictor: Predictor, seed: int = 0) -> Predictor:
 
 def _fit(predictor: Predictor, task: Task) -> Predictor:
     y = task.y_train if "labels" in predictor.needs else None
-    context = FitContext(unlabelled=task.unlabelled if "unlabelled" in predictor.needs else None)
+    context = FitContext(unlabelled=task.unlabelled if "unlabelled" in predictor.needs else None, suite=task.suite)
     return predictor.fit(task.train, y, context)
 
 
@@ -208,11 +212,9 @@ CHECKS: tuple[Callable[[Predictor, Task], None], ...] = (
 def predictor_checks(predictor: Predictor, task: Task | None = None) -> Iterator[Callable[[Predictor], None]]:
     """Yield each check bound to ``task`` (default :func:`make_task`), ready to call on a predictor."""
     task = task or make_task()
-    missing = [
-        need
-        for need in predictor.needs
-        if need.startswith(COST_NEED_PREFIX) and need[len(COST_NEED_PREFIX) :] not in task.train.costs
-    ]
+    if task.suite is None:
+        task = replace(task, suite=load_suite())
+    missing = [f"cost:{cost}" for cost in cost_needs(predictor.needs) if cost not in task.train.costs]
     if missing:
         raise ValueError(f"the task lacks what {type(predictor).__name__} needs: {missing}")
     for check in CHECKS:
@@ -234,7 +236,7 @@ def parametrize_with_checks(predictors: list[Predictor]) -> Callable:
     """A ``pytest.mark.parametrize`` over (predictor, check) pairs, one test per check."""
     import pytest
 
-    task = make_task()
+    task = replace(make_task(), suite=load_suite())
     cases, ids = [], []
     for predictor in predictors:
         for check in predictor_checks(predictor, task):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nasbench_suite.protocol import Suite
-from nasbench_suite.registry import Registry, load_registry
+from nasbench_suite.registry.registry import Registry, load_registry
+from nasbench_suite.registry.suite import Suite
 
 FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -45,17 +45,13 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def nb201_cells(suite: Suite):
     """Every NB201 CIFAR-10 cell (Architectures)."""
-    from nasbench_suite.specs import Spec
-
-    return suite.table(Spec("nb201-cifar10")).archs
+    return suite.table("nb201-cifar10").archs
 
 
 @pytest.fixture(scope="session")
 def nb101_cells(suite: Suite):
     """Every shipped NB101 cell (Architectures)."""
-    from nasbench_suite.specs import Spec
-
-    return suite.table(Spec("nb101")).archs
+    return suite.table("nb101").archs
 
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -68,3 +64,68 @@ def fault_plugins(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("NASBENCH_SUITE_PLUGIN_MODULES", "fault_plugins")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])))
     return "fault_plugins"
+
+
+def make_ranking_job(
+    suite: Suite,
+    predictor: str,
+    benchmark: str = "nb201-cifar10",
+    train_size: int = 20,
+    test_size: int = 200,
+    seed: int = 0,
+    **fields,
+):
+    """A ranking job planned by hand (the planner's checks aside), e.g. to run one predictor."""
+    from nasbench_suite.specs import parse_spec
+    from nasbench_suite.study.planning import plugin_ref
+    from nasbench_suite.study.ranking import RankingJob
+
+    bench_spec, target = suite.resolve_benchmark(parse_spec(benchmark, "benchmark"))
+    spec = parse_spec(predictor, "predictor")
+    return RankingJob(
+        plugin_ref(suite, suite.benchmark_class(bench_spec.name), bench_spec),
+        target,
+        plugin_ref(suite, suite.predictor_class(spec.name), spec),
+        train_size,
+        test_size,
+        seed,
+        **fields,
+    )
+
+
+def make_search_job(
+    suite: Suite,
+    strategy: str,
+    predictor: str | None = None,
+    benchmark: str = "nb201-cifar10",
+    budget: int = 300,
+    seed: int = 0,
+    top: float = 0.001,
+):
+    """A search job planned by hand."""
+    from nasbench_suite.specs import parse_spec
+    from nasbench_suite.study.planning import plugin_ref
+    from nasbench_suite.study.searching import SearchJob
+
+    bench_spec, target = suite.resolve_benchmark(parse_spec(benchmark, "benchmark"))
+    strategy_spec = parse_spec(strategy, "search strategy")
+    guide = parse_spec(predictor, "predictor") if predictor else None
+    return SearchJob(
+        plugin_ref(suite, suite.benchmark_class(bench_spec.name), bench_spec),
+        target,
+        plugin_ref(suite, suite.strategy_class(strategy_spec.name), strategy_spec),
+        plugin_ref(suite, suite.predictor_class(guide.name), guide) if guide else None,
+        budget,
+        seed,
+        top,
+    )
+
+
+@pytest.fixture(scope="session")
+def ranking_job():
+    return make_ranking_job
+
+
+@pytest.fixture(scope="session")
+def search_job():
+    return make_search_job

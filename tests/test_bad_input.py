@@ -156,17 +156,18 @@ def test_a_bad_user_file_is_a_one_line_error_naming_it(
         code = exit_info.code
     line = _the_error_line(capsys)
     assert code in (1, 2) and str(path) in line and message in line, line
-    assert not (tmp_path / "results" / "runs.jsonl").exists()
+    assert not (tmp_path / "results" / "records.jsonl").exists()
 
 
 # Results files are read by ``nasbench-suite leaderboard``.
 RESULT_CASES = [
-    ("empty.jsonl", "", "no run records"),
+    ("empty.jsonl", "", "no records"),
     ("binary.jsonl", bytes(range(256)), "cannot read results"),
     ("middle.jsonl", '{"key": "a", oops}\n{"key": "b"}\n', "middle.jsonl:1: not a JSON record"),
-    ("list.jsonl", "[1, 2]\n", "list.jsonl:1: expected a run record"),
-    ("fields.jsonl", '{"key": "a", "status": "ok"}\n', "fields.jsonl:1: a run record needs"),
-    ("search.jsonl", '{"key": "a", "status": "ok", "kind": "search", "strategy": "random"}\n', "a run record needs"),
+    ("list.jsonl", "[1, 2]\n", "list.jsonl:1: expected a result record"),
+    ("fields.jsonl", '{"key": "a", "status": "ok"}\n', "fields.jsonl:1: a ranking record needs"),
+    ("search.jsonl", '{"key": "a", "status": "ok", "kind": "search", "strategy": "random"}\n', "a search record needs"),
+    ("kind.jsonl", '{"key": "a", "status": "ok", "kind": "poll"}\n', "unknown record kind 'poll'"),
 ]
 
 
@@ -181,7 +182,7 @@ def test_a_bad_results_file_is_a_one_line_error_naming_it(tmp_path, capsys, name
 def test_a_results_file_cut_by_a_kill_loses_only_its_last_line(tmp_path, capsys, caplog):
     record = {"key": "a", "status": "error", "error": "x", "benchmark": "b", "target": "t", "predictor": "p"}
     record |= {"train_size": 10, "seed": 0}
-    path = tmp_path / "runs.jsonl"
+    path = tmp_path / "records.jsonl"
     path.write_text(json.dumps(record) + "\n" + json.dumps({**record, "key": "b"})[:30])
     assert main(["leaderboard", str(path)]) == 0
     assert "1 of 1 failed" in capsys.readouterr().out
@@ -203,14 +204,14 @@ def test_a_config_file_sets_the_options_and_the_command_line_wins(tmp_path, caps
     config = tmp_path / "suite.toml"
     config.write_text(GOOD_CONFIG + f'out = "{tmp_path / "from-file"}"\n')
     assert main(["run", "--config", str(config)]) == 0
-    from nasbench_suite.results import load_results
+    from nasbench_suite.study.records import load_records
 
-    records = load_results([tmp_path / "from-file"])
+    records = load_records([tmp_path / "from-file"])
     assert len(records) == 8 and {r["predictor"] for r in records} == {"param-count", "random"}
     assert {r["train_size"] for r in records} == {10, 20} and {r["test_size"] for r in records} == {50}
     out = tmp_path / "overridden"
     assert main(["run", "--config", str(config), "--predictor", "param-count", "--seeds", "1", "--out", str(out)]) == 0
-    records = load_results([out])
+    records = load_records([out])
     assert len(records) == 2 and {r["predictor"] for r in records} == {"param-count"}
 
 

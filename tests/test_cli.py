@@ -29,7 +29,7 @@ def _run(capsys, *args):
 
 
 def _records(path):
-    return [json.loads(line) for line in (path / "runs.jsonl").read_text().splitlines()]
+    return [json.loads(line) for line in (path / "records.jsonl").read_text().splitlines()]
 
 
 def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
@@ -70,7 +70,7 @@ def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
 
 
 def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
-    from nasbench_suite import executors as runner
+    from nasbench_suite.execution import worker as runner
 
     monkeypatch.setattr(runner.os, "cpu_count", lambda: 8)
     assert [runner.threads_per_worker(jobs) for jobs in (1, 2, 3, 8, 16)] == [8, 4, 2, 1, 1]
@@ -82,7 +82,7 @@ def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
     monkeypatch.setattr(runner, "Suite", lambda registry: None)
     before = torch.get_num_threads()
     try:
-        runner._init_worker(3)
+        runner.init_worker(3)
         assert all(runner.os.environ[name] == "3" for name in runner.THREAD_ENV)
         assert torch.get_num_threads() == 3
     finally:
@@ -97,7 +97,8 @@ def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
             "unknown predictor 'nope'; expected one of: epe_nas, fisher, flops, gcn, gcn-fit, ghn, grad_norm",
         ),
         (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
-        (["--train-sizes", "20000"], "exceeds the 15625 cells"),
+        (["--train-sizes", "20000", "--test-size", "all"], "train size 20000 leaves fewer than 2 of the 15625 cells"),
+        (["--train-sizes", "20000"], "train size 20000 + test size 100 exceeds the 15625 cells"),
         (["--train-sizes", "0"], "--train-sizes: expected positive integers"),
         (["--seeds", "0"], "--seeds: expected at least 1"),
         (["--test-size", "1"], "--test-size: expected at least 2"),
@@ -106,7 +107,11 @@ def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
         (["--predictor", "onehot-xgb:oops"], "expected key=value options"),
         (["--benchmark", "nb201-cifar10:target=nope"], "unknown target 'nope'; expected one of test_accuracy"),
         (["--benchmark", "nb101:epochs=7"], "epochs must be one of 4, 12, 36, 108"),
-        (["--benchmark", "nb201-cifar10:colour=red"], "benchmark nb201-cifar10: invalid options"),
+        (
+            ["--benchmark", "nb201-cifar10:colour=red"],
+            "benchmark nb201-cifar10: unknown option 'colour'; expected one of (none)",
+        ),
+        (["--benchmark", "nb101:bogus=1"], "benchmark nb101: unknown option 'bogus'; expected one of path, epochs"),
         (["--device", "tpu"], "--device: expected auto, cpu or cuda"),
         (["--format", "docx"], "--format: expected one of"),
         (["--jobs", "0"], "--jobs: expected a positive integer"),
@@ -133,7 +138,7 @@ def test_bad_options_fail_before_any_work_with_exit_code_2(tmp_path, capsys, arg
     err = capsys.readouterr().err
     assert exit_info.value.code == 2
     assert message in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "r" / "runs.jsonl").exists()
+    assert not (tmp_path / "r" / "records.jsonl").exists()
 
 
 def test_params_on_a_benchmark_without_params_is_rejected_when_asked_for(tmp_path, capsys, monkeypatch):
@@ -176,7 +181,31 @@ def test_leaderboard_formats_and_plot(tmp_path, capsys):
 
 def test_leaderboard_of_missing_results_is_a_one_line_error(tmp_path, capsys):
     code, _, err = _run(capsys, "leaderboard", str(tmp_path / "none"))
-    assert code == 1 and "no results file" in err
+    assert code == 1 and "no results" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_committed_search_results_render(capsys):
+    from pathlib import Path
+
+    code, out, _ = _run(capsys, "leaderboard", str(Path(__file__).parents[1] / "results" / "search"))
+    assert code == 0 and "predictor-smart-subset" in out and "SEG (95% CI)" in out
+
+
+def test_the_default_results_folder_is_not_the_committed_one():
+    from nasbench_suite.cli.parser import DEFAULT_OUT, build_parser
+
+    args = build_parser().parse_args(["run"])
+    assert args.out == DEFAULT_OUT != "results" and build_parser().parse_args(["search"]).out == DEFAULT_OUT
+
+
+def test_a_benchmark_label_shows_its_name_and_options_without_paths(tmp_path, capsys, shared_data):
+    path = shared_data / "nb101" / "tfrecord" / "energy_4V9E_estimate.tfrecord"
+    args = ["run", "--benchmark", f"nb101:path={path}", "--predictor", "param-count", "--train-sizes", "10"]
+    code, out, _ = _run(capsys, *args, "--seeds", "1", "--test-size", "20", "--out", str(tmp_path))
+    assert code == 0 and "| nb101 " in out and str(path) not in out
+    [record] = _records(tmp_path)
+    assert record["benchmark_spec"] == f"nb101:path={str(path)!r}"  # the path is kept for information
+    assert record["benchmark"].startswith("nb101:path='energy_4V9E_estimate.tfrecord@sha256:")
 
 
 def test_listings(capsys):
@@ -192,5 +221,13 @@ def test_listings(capsys):
     assert sizes["nb201-cifar10"] == 15625 and sizes["nb101"] == 151644 and sizes["analognas-cifar10"] == 15625
     assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 18 and sizes["nb201-cifar10-valid"] == 9445
     assert sizes["nb101-oneshot"] == 1000 and sizes["nb201-supernet"] is None  # listed, never trained here
+    expected = {row["name"]: row["expected_cells"] for row in json.loads(out)}
+    assert expected["nb201-supernet"] == 1000
+    code, out, _ = _run(capsys, "benchmarks")
+    assert "nb201-supernet: 1000 cells with default options, computed when loaded" in out and "None" not in out
     code, out, _ = _run(capsys, "predictors")
     assert "onehot-xgb:" in out and "needs: cost:params" in out
+    code, out, _ = _run(capsys, "strategies")
+    assert "evolution:" in out and "predictor-full:" in out and "[guided by a predictor]" in out
+    code, out, _ = _run(capsys, "plugins")
+    assert "search strategies: random" in out and "strategys" not in out and "(None None)" not in out

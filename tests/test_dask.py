@@ -15,14 +15,16 @@ from dataclasses import replace
 import pytest
 from dask.distributed import Client
 
-from nasbench_suite import ConfigError, PluginError, executors
+from nasbench_suite import ConfigError, PluginError
 from nasbench_suite.cli import main
-from nasbench_suite.executors import DaskExecutor, Limits, run_on_dask_worker, start_local_cluster
-from nasbench_suite.protocol import Suite
-from nasbench_suite.registry import load_registry
-from nasbench_suite.results import SEARCH_RESULTS_FILE, load_results
-from nasbench_suite.runner import _run_in_worker, plan_runs
+from nasbench_suite.execution import Limits, dask_cluster
+from nasbench_suite.execution.dask_cluster import DaskExecutor, run_on_dask_worker, start_local_cluster
+from nasbench_suite.execution.worker import run_job
+from nasbench_suite.registry import Suite, load_registry
 from nasbench_suite.specs import Spec, parse_spec
+from nasbench_suite.study.experiment import Experiment
+from nasbench_suite.study.planning import plan_ranking
+from nasbench_suite.study.records import load_records
 
 GRID = ["--benchmark", "nb201-cifar10", "--train-sizes", "10,30", "--seeds", "2", "--test-size", "200"]
 GRID += ["--device", "cpu"]
@@ -30,9 +32,14 @@ PREDICTORS = ["--predictor", "param-count", "--predictor", "onehot-xgb:n_estimat
 PREDICTORS += ["--predictor", "fault-raises-in-fit"]
 
 
+def _experiment(*predictors: str) -> Experiment:
+    specs = tuple(parse_spec(p, "predictor") for p in predictors)
+    return Experiment("ranking", (Spec("nb201-cifar10"),), specs, seeds=1, train_sizes=(10,), test_size=50)
+
+
 def _results(out):
     return {
-        r["key"]: (r["status"], r.get("kendall_tau"), r.get("spearman"), r.get("error")) for r in load_results([out])
+        r["key"]: (r["status"], r.get("kendall_tau"), r.get("spearman"), r.get("error")) for r in load_records([out])
     }
 
 
@@ -80,26 +87,23 @@ def test_searches_run_on_the_cluster_too(tmp_path, fault_plugins, cluster):
     assert main([*args, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
 
     def searches(out):
-        return {
-            r["key"]: (r["status"], r["lookups_to_target"], r["curve"])
-            for r in load_results([out], SEARCH_RESULTS_FILE)
-        }
+        return {r["key"]: (r["status"], r["lookups_to_target"], r["curve"]) for r in load_records([out])}
 
     assert searches(tmp_path / "dask") == searches(tmp_path / "local") and len(searches(tmp_path / "local")) == 4
 
 
 def test_plugin_versions_are_checked_on_every_worker(cluster, fault_plugins, monkeypatch):
     registry = load_registry()
-    real = executors.plugin_versions
-    monkeypatch.setattr(executors, "plugin_versions", lambda reg: {**real(reg), "graf": "9.9", "extra-plugin": "1"})
+    real = dask_cluster.plugin_versions
+    monkeypatch.setattr(dask_cluster, "plugin_versions", lambda reg: {**real(reg), "graf": "9.9", "extra-plugin": "1"})
     expected = r"Dask worker tcp://127\.0\.0\.1:\d+: plugins differ .*graf is 0\.1\.0 \(expected 9\.9\)"
     with pytest.raises(ConfigError, match=expected + "; plugin extra-plugin is not installed"):
         DaskExecutor(registry, address=cluster.scheduler_address)
     # a worker that joins later is checked again by every task
     suite = Suite(registry)
-    [run] = plan_runs(suite, [Spec("nb201-cifar10")], [parse_spec("param-count", "predictor")], [10], [0], 50, "cpu")
+    [run] = plan_ranking(_experiment("param-count"), suite, "cpu")
     with Client(cluster.scheduler_address) as client:
-        future = client.submit(run_on_dask_worker, _run_in_worker, run, {"nasbench-suite": "0.0.1"}, Limits())
+        future = client.submit(run_on_dask_worker, run_job, run, {"nasbench-suite": "0.0.1"}, Limits())
         with pytest.raises(
             PluginError, match=r"plugins differ from the client's: nasbench-suite is .* \(expected 0\.0\.1\)"
         ):
@@ -120,8 +124,7 @@ def test_gpu_runs_ask_for_a_gpu_resource(cluster, fault_plugins):
     ):
         assert executor.resolve_device("auto") == "cuda"
         suite = Suite(registry)
-        specs = [parse_spec("gcn", "predictor"), parse_spec("param-count", "predictor")]
-        runs = plan_runs(suite, [Spec("nb201-cifar10")], specs, [10], [0], 50, "cuda")
+        runs = plan_ranking(_experiment("gcn", "param-count"), suite, "cuda")
         assert [run.uses_gpu for run in runs] == [True, False]  # gcn declares a device; param-count does not
         submitted = []
         submit = executor.client.submit
@@ -129,8 +132,8 @@ def test_gpu_runs_ask_for_a_gpu_resource(cluster, fault_plugins):
             submitted.append(kwargs["resources"]) or submit(*args, **kwargs)
         )
         # the runs themselves execute on this machine's CPU; only their annotation is checked
-        cpu_runs = [replace(run, config=replace(run.config, device="cpu")) for run in runs]
-        results = list(executor.map(cpu_runs, None, _run_in_worker))
+        cpu_runs = [replace(run, device="cpu") for run in runs]
+        results = list(executor.map(cpu_runs))
         assert submitted == [{"GPU": 1}, None]
         assert [record["status"] for _, record in results] == ["ok", "ok"]
 
@@ -157,7 +160,7 @@ def test_killing_a_worker_mid_run_loses_nothing(tmp_path, capsys, fault_plugins,
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 busy = [worker for worker, tasks in client.processing().items() if tasks]
-                if busy and (tmp_path / "runs.jsonl").exists():
+                if busy and (tmp_path / "records.jsonl").exists():
                     time.sleep(0.5)  # inside a run's one-second fit
                     os.kill(pids[busy[0]], signal.SIGKILL)
                     return
@@ -170,6 +173,6 @@ def test_killing_a_worker_mid_run_loses_nothing(tmp_path, capsys, fault_plugins,
         assert main([*args, "--out", str(tmp_path)]) == 0
         killer.join()
         assert set(client.run(os.getpid).values()) != set(pids.values())  # a worker really was replaced
-    records = load_results([tmp_path])
+    records = load_records([tmp_path])
     assert len(records) == 6 and all(record["status"] == "ok" for record in records)
     assert "6 runs finished, 0 failed" in capsys.readouterr().err

@@ -129,7 +129,7 @@ def test_external_predictor_runs_through_the_harness(installed, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "ext-ridge:alpha=0.5" in result.stdout
-    records = [json.loads(line) for line in (tmp_path / "out" / "runs.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text().splitlines()]
     assert len(records) == 2 and all(r["status"] == "ok" for r in records)
     assert records[0]["plugins"]["predictor"] == {
         "plugin": "ext_demo",

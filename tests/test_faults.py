@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from nasbench_suite.cli import main
-from nasbench_suite.executors import InProcess, Limits, LocalProcesses, make_executor
-from nasbench_suite.registry import load_registry
-from nasbench_suite.results import SEARCH_RESULTS_FILE, load_results
+from nasbench_suite.execution import InProcess, Limits, make_executor
+from nasbench_suite.execution.local import LocalProcesses
+from nasbench_suite.registry import load_suite
+from nasbench_suite.study.records import load_records
 
 GRID = ["--benchmark", "nb201-cifar10", "--train-sizes", "10", "--seeds", "1", "--test-size", "100", "--device", "cpu"]
 
@@ -26,7 +27,7 @@ EXPECTED_ERRORS = {
 
 
 def _by_predictor(directory):
-    return {r["predictor"]: r for r in load_results([directory])}
+    return {r["predictor"]: r for r in load_records([directory])}
 
 
 def test_every_fault_is_recorded_and_every_other_run_finishes(tmp_path, capsys, fault_plugins):
@@ -55,9 +56,9 @@ def test_every_fault_is_recorded_and_every_other_run_finishes(tmp_path, capsys, 
 
 
 def test_limits_put_even_a_single_job_in_a_supervised_worker(tmp_path, capsys, fault_plugins):
-    registry = load_registry()
-    assert isinstance(make_executor(registry, 1), InProcess)
-    assert isinstance(make_executor(registry, 1, Limits(timeout=3)), LocalProcesses)
+    suite = load_suite()
+    assert isinstance(make_executor(suite, 1), InProcess)
+    assert isinstance(make_executor(suite, 1, Limits(timeout=3)), LocalProcesses)
     args = ["run", *GRID, "--timeout", "3", "--out", str(tmp_path)]
     assert main([*args, "--predictor", "fault-hangs", "--predictor", "param-count"]) == 0
     records = _by_predictor(tmp_path)
@@ -73,7 +74,7 @@ def test_a_hanging_search_times_out_and_the_others_finish(tmp_path, capsys, faul
     args += ["--strategy", "random", "--strategy", "predictor-full:initial=10,batch=10", "--predictor", "fault-hangs"]
     assert main([*args, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    records = {r["strategy"]: r for r in load_results([tmp_path], SEARCH_RESULTS_FILE)}
+    records = {r["strategy"]: r for r in load_records([tmp_path])}
     assert records["random"]["status"] == "ok"
     guided = records["predictor-full:batch=10,initial=10"]
     assert guided["status"] == "error" and "timed out after 4 s" in guided["error"]
@@ -93,4 +94,4 @@ def test_bad_execution_options_fail_before_any_work(tmp_path, capsys, option, me
         main(["run", *GRID, "--predictor", "param-count", "--out", str(tmp_path), *option])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
-    assert not (tmp_path / "runs.jsonl").exists()
+    assert not (tmp_path / "records.jsonl").exists()

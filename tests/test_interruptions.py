@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from nasbench_suite.results import load_results, read_records
+from nasbench_suite.study.records import load_records, read_records
 
 GRID = ["--benchmark", "nb201-cifar10", "--train-sizes", "10,20", "--seeds", "3", "--test-size", "100"]
 PREDICTORS = ["--predictor", "param-count", "--predictor", "fault-slow:seconds=0.4"]  # slow runs last
@@ -38,12 +38,12 @@ def _results(out):
     """Per run: status and metrics (what must not depend on interruptions; timings may)."""
     return {
         r["key"]: (r["status"], r.get("kendall_tau"), r.get("spearman"), r.get("precision_at_10"))
-        for r in load_results([out])
+        for r in load_records([out])
     }
 
 
 def _lines(out):
-    path = out / "runs.jsonl"
+    path = out / "records.jsonl"
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
@@ -78,10 +78,10 @@ def test_interrupt_then_rerun_gives_the_uninterrupted_results(tmp_path, fault_pl
         assert code == 130 and "re-run the same command to resume" in err
     else:
         assert code == -signal.SIGKILL
-    done = len(read_records(tmp_path / "runs.jsonl"))
+    done = len(read_records(tmp_path / "records.jsonl"))
     assert records <= done < RUNS  # finished work was kept, some was left
     if sig == signal.SIGKILL:  # as if killed in the middle of an append
-        with open(tmp_path / "runs.jsonl", "a") as handle:
+        with open(tmp_path / "records.jsonl", "a") as handle:
             handle.write('{"key": "half-written", "sta')
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
@@ -97,6 +97,6 @@ def test_two_processes_running_into_one_directory_do_not_corrupt_it(tmp_path, fa
     for process in (first, second):
         _, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
-    records = read_records(tmp_path / "runs.jsonl")  # every line parses
+    records = read_records(tmp_path / "records.jsonl")  # every line parses
     assert RUNS <= len(records) <= 2 * RUNS  # a run both started is recorded twice; the latest wins
     assert _results(tmp_path) == reference

@@ -1,11 +1,16 @@
-import numpy as np
+"""Summaries and the one report: ranks, intervals, failures, labels, both kinds together."""
 
-from nasbench_suite import leaderboard
+import numpy as np
+import pytest
+
+from nasbench_suite.study import report
+from nasbench_suite.study.summaries import label, summarise_ranking, summarise_search
 
 
 def _rec(predictor, seed, tau, status="ok", train=10):
     return {
         "key": f"{predictor}-{seed}-{train}",
+        "kind": "ranking",
         "benchmark": "b",
         "target": "t",
         "train_size": train,
@@ -26,10 +31,24 @@ def _rec(predictor, seed, tau, status="ok", train=10):
     }
 
 
+def _search(seed, status="ok", **outcome):
+    record = {
+        "key": f"s-{seed}", "kind": "search", "status": status, "error": None if status == "ok" else "broke",
+        "benchmark": "b", "target": "t", "top_fraction": 0.01, "budget": 100, "strategy": "s", "predictor": None,
+        "seed": seed, "suite_version": "9.9", "plugins": {},
+    }  # fmt: skip
+    if status == "ok":
+        record |= {
+            "lookups_to_target": 20, "reached_target": True, "lookups_to_best": 100, "reached_best": False,
+            "expected_random_to_target": 50.0, "expected_random_to_best": 500.0, "seconds": 0.1, **outcome,
+        }  # fmt: skip
+    return record
+
+
 def test_summary_ranks_by_mean_tau_and_counts_failures():
     records = [_rec("good", s, 0.6 + 0.01 * s) for s in range(3)] + [_rec("bad", s, 0.1) for s in range(3)]
     records += [_rec("broken", 0, None, status="error"), _rec("flat", 0, None)]
-    summary = leaderboard.summarise(records).set_index("predictor")
+    summary = summarise_ranking(records).set_index("predictor")
     assert summary.loc["good", "rank"] == 1 and summary.loc["bad", "rank"] == 2
     assert summary.loc["good", "kendall_tau_mean"] == np.float64(0.61)
     assert summary.loc["good", "kendall_tau_ci_low"] <= 0.61 <= summary.loc["good", "kendall_tau_ci_high"]
@@ -39,7 +58,34 @@ def test_summary_ranks_by_mean_tau_and_counts_failures():
 
 def test_rendered_board_shows_failed_and_undefined_and_versions():
     records = [_rec("good", 0, 0.5), _rec("broken", 0, None, status="error"), _rec("flat", 0, None)]
-    text = leaderboard.render(records, "markdown")
+    text = report.render(records, "markdown")
     lines = {line.split("|")[5].strip(): line for line in text.splitlines() if line.startswith("| b ")}
     assert "failed" in lines["broken"] and "undefined" in lines["flat"] and "0.500" in lines["good"]
     assert "nasbench-suite 9.9" in text and "dist-x 1.0" in text
+
+
+def test_search_summary_reports_gain_hit_rate_median_and_budget():
+    records = [_search(0), _search(1, lookups_to_target=100, reached_target=False), _search(2)]
+    [row] = summarise_search(records).to_dict("records")
+    assert row["budget"] == 100 and row["missed_target"] == 1 and row["hit_rate_target"] == pytest.approx(2 / 3)
+    assert row["lookups_to_target_median"] == 20 and row["seg_target"] == pytest.approx(50 / (140 / 3))
+
+
+def test_a_search_whose_runs_all_failed_is_listed_under_failures():
+    text = report.render([_search(0, status="error"), _search(1, status="error")])
+    assert "Failures:" in text and "s with — on b: 2 of 2 failed; first error: broke" in text
+
+
+def test_one_report_holds_both_kinds_and_csv_tells_them_apart():
+    records = [_rec("good", 0, 0.5), _search(0)]
+    text = report.render(records)
+    assert "## Ranking" in text and "## Search" in text and "SEG = " in text
+    csv = report.render(records, "csv")
+    assert "ranking" in csv and "search" in csv
+
+
+def test_labels_leave_out_file_options_also_for_old_records():
+    assert label({"predictor": "p", "predictor_label": "p:steps=5"}, "predictor") == "p:steps=5"
+    old = {"predictor": "ghn:channels=8,data='/work/cifar10.zip',steps=5"}  # suite 0.1.0 kept no label
+    assert label(old, "predictor") == "ghn:channels=8,steps=5"
+    assert label({"benchmark": "nb101:path='/data/x.tfrecord'"}, "benchmark") == "nb101"

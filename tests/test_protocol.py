@@ -1,14 +1,15 @@
-"""The scoring protocol: paired deterministic splits, isolation of failing predictors."""
+"""The ranking protocol: paired deterministic splits, isolation of failing predictors, records."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import make_ranking_job
 
-from nasbench_suite import ConfigError, Predictor
-from nasbench_suite.protocol import RunConfig, Suite, check_predictions, make_split
-from nasbench_suite.registry import load_registry
+from nasbench_suite import ConfigError, FitContext, Predictor, check_predictions
+from nasbench_suite.registry import Suite, load_registry
 from nasbench_suite.specs import Spec, parse_spec
+from nasbench_suite.study.ranking import make_split
 
 
 def test_splits_are_deterministic_disjoint_and_nested():
@@ -94,7 +95,7 @@ class Faulty:
 
     @hookimpl
     def register_predictors(self):
-        return [RaisesInFit, ReturnsNaN, WrongLength, Constant, NeedsPool]
+        return [RaisesInFit, ReturnsNaN, WrongLength, Constant, NeedsPool, NeedsContext]
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +104,7 @@ def faulty_suite():
 
 
 def _execute(suite, predictor, seed=0, train_size=20, unlabelled=0):
-    config = RunConfig("nb201-cifar10", "test_accuracy", predictor, train_size, 200, seed, "cpu", unlabelled)
-    return suite.execute(config, Spec("nb201-cifar10"), parse_spec(predictor, "predictor"))
+    return make_ranking_job(suite, predictor, train_size=train_size, seed=seed, unlabelled_size=unlabelled).run(suite)
 
 
 @pytest.mark.parametrize(
@@ -134,16 +134,15 @@ def test_a_good_run_records_metrics_costs_and_provenance(faulty_suite):
     record = _execute(faulty_suite, "param-count")
     assert record["status"] == "ok" and record["kendall_tau"] > 0.3
     assert record["fit_seconds"] >= 0 and record["peak_rss_mb"] > 0
-    assert record["plugins"]["benchmark"]["plugin"] == "tables"
+    assert record["plugins"]["benchmark"]["plugin"] == "tables" and record["kind"] == "ranking"
     assert record["suite_version"] and record["train_size"] == 20 and record["test_size"] == 200
+    assert record["predictor_label"] == record["predictor_name"] == "param-count"
 
 
 def test_unlabelled_pool_is_supplied_and_disjoint(faulty_suite):
     predictor = faulty_suite.build_predictor(Spec("needs-pool"), 0, "cpu")
     table = faulty_suite.table(Spec("nb201-cifar10"))
     split = make_split(table.indices_with("test_accuracy"), "nb201-cifar10", 0, 20, 200, 100)
-    from nasbench_suite import FitContext
-
     predictor.fit(
         table.archs[split.train],
         table.targets["test_accuracy"][split.train],
@@ -165,3 +164,32 @@ def test_spec_values_are_literals_and_lowercase_booleans_are_booleans():
     assert spec.options == {"cache": False, "tuned": True, "batch_size": 8, "lr": 1e-3, "data": "/x/y.zip", "name": "a"}
     with pytest.raises(ConfigError, match="expected key=value options"):
         parse_spec("synflow:cache", "predictor")
+
+
+class NeedsContext(_Base):
+    name = "needs-context"
+
+    def fit(self, archs, y, context=None):
+        self.builder_ = type(context.suite.network_builder("nb201", channels=4)).__name__
+        return self
+
+
+def test_fit_gets_the_runs_own_plugins_through_the_context(faulty_suite):
+    record = _execute(faulty_suite, "needs-context")
+    assert record["status"] == "ok"
+
+
+def test_file_options_are_identified_by_content_and_left_off_labels(tmp_path, faulty_suite):
+    first, second = tmp_path / "a" / "cifar.zip", tmp_path / "b" / "cifar.zip"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_bytes(b"same bytes")
+    cls = faulty_suite.predictor_class("ghn")
+    specs = [Spec("ghn", {"data": str(path), "steps": 5, "checkpoint": str(path) + ".pt"}) for path in (first, second)]
+    identities = {faulty_suite.identity(cls, spec) for spec in specs}
+    assert len(identities) == 1  # the same content in another folder is the same run
+    [identity] = identities
+    assert "cifar.zip@sha256:" in identity and str(tmp_path) not in identity and "checkpoint" not in identity
+    second.write_bytes(b"other bytes")
+    assert faulty_suite.identity(cls, Spec("ghn", {"data": str(second)})) not in identities
+    assert Suite.label(cls, specs[0]) == "ghn:steps=5"

@@ -1,12 +1,13 @@
-"""Plugin loading and the registry: isolation of broken plugins, duplicates, selection."""
+"""Plugin loading and the registry: isolation of broken plugins, name clashes, selection."""
 
 from __future__ import annotations
 
 import pytest
 
-from nasbench_suite import Predictor, hookimpl
-from nasbench_suite.errors import PluginError, UnknownNameError
+from nasbench_suite import Predictor, SearchStrategy, hookimpl
+from nasbench_suite.errors import AmbiguousNameError, UnknownNameError
 from nasbench_suite.registry import load_registry
+from nasbench_suite.registry.loading import PluginInfo
 
 
 class Echo(Predictor):
@@ -68,13 +69,87 @@ def test_bad_classes_are_rejected_by_name():
     assert len(messages) == 2 and all('plugin "weird"' in m and "subclass of Predictor" in m for m in messages)
 
 
-def test_duplicate_names_disable_the_name_and_name_both_plugins():
+def test_two_other_plugins_with_one_name_make_it_ambiguous_naming_both():
     registry = load_registry({"first": EchoPlugin(), "second": EchoPlugin()})
     [failure] = registry.failures
-    assert '"second"' in failure.error and '"first"' in failure.error
-    with pytest.raises(PluginError, match="first, second"):
-        registry.predictors.get("echo")
+    assert '"second"' in failure.error and '"first"' in failure.error and "neither is used" in failure.error
+    with pytest.raises(AmbiguousNameError, match="registered by several plugins .first, second."):
+        registry.predictors.get("echo")  # a configuration error: exit status 2 on the command line
     assert registry.predictors.get("random").name == "random"  # the rest keeps working
+
+
+class ShadowsOneHot(Predictor):
+    name = "onehot-xgb"
+    needs = frozenset()
+
+    def fit(self, archs, y, context=None):
+        return self
+
+    def predict(self, archs):
+        return archs.num_nodes.astype(float)
+
+
+class ShadowPlugin:
+    @hookimpl
+    def register_predictors(self):
+        return [ShadowsOneHot]
+
+
+def test_a_clash_with_a_builtin_keeps_the_builtin_and_names_both():
+    registry = load_registry({"shadow": ShadowPlugin()})
+    entry = registry.predictors.get("onehot-xgb")
+    assert entry.plugin.name == "graf" and entry.cls is not ShadowsOneHot
+    assert entry.cls.fast  # still in the default suite
+    [failure] = registry.failures
+    assert failure.name == "shadow"
+    assert 'plugin "shadow" registers predictor \'onehot-xgb\', which plugin "graf" also registers' in failure.error
+    assert "the suite's is kept" in failure.error
+
+
+class NoInitStrategy(SearchStrategy):
+    name = "no-init"
+
+    def search(self, task):
+        task.evaluate(0)
+
+
+class NoInitPlugin:
+    @hookimpl
+    def register_predictors(self):
+        return [type("NoInitPredictor", (ShadowsOneHot,), {"name": "no-init"})]
+
+    @hookimpl
+    def register_search_strategies(self):
+        return [NoInitStrategy]
+
+
+def test_a_predictor_or_strategy_without_an_init_takes_no_options():
+    registry = load_registry({"no-init": NoInitPlugin()})
+    assert registry.failures == []
+    for kind in (registry.predictors, registry.strategies):
+        cls = kind.get("no-init").cls
+        assert cls.param_names() == [] and cls().get_params() == {}
+
+
+def test_plugin_descriptions_say_where_a_plugin_comes_from():
+    assert PluginInfo("graf", "nasbench-suite", "0.1.0").describe() == "graf (nasbench-suite 0.1.0)"
+    module = PluginInfo("mine", None, None, source="module").describe()
+    assert module == "mine (module from NASBENCH_SUITE_PLUGIN_MODULES)" and "None" not in module
+
+
+def test_a_module_loaded_by_entry_point_and_by_name_is_registered_once(monkeypatch):
+    monkeypatch.setenv("NASBENCH_SUITE_PLUGIN_MODULES", "nbs_baselines.plugin")
+    registry = load_registry()
+    assert registry.failures == []
+    assert registry.predictors.get("random").plugin.name == "baselines"
+
+
+def test_a_broken_plugin_module_is_reported_once(monkeypatch, caplog):
+    monkeypatch.setenv("NASBENCH_SUITE_PLUGIN_MODULES", "no_such_module_xyz")
+    registry = load_registry()
+    [failure] = registry.failures
+    assert 'Error importing plugin module "no_such_module_xyz"' in failure.error
+    assert "no_such_module_xyz" not in caplog.text  # reported by the caller, not logged a second time
 
 
 def test_unknown_names_list_the_valid_ones(registry):

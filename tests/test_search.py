@@ -1,22 +1,22 @@
-"""Search strategies and the search harness: contract, SEG against the exact random expectation,
-predictor guidance with an oracle, resume and failure isolation through the CLI."""
+"""Search strategies and search jobs: the look-up contract, SEG against the exact random
+expectation, guidance with an oracle, early stopping, resume and failure isolation through the CLI."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
 import pytest
+from conftest import make_search_job
 
-from nasbench_suite import ConfigError, FitContext, Predictor, hookimpl
+from nasbench_suite import ConfigError, FitContext, Guide, Predictor, SearchStrategy, SearchTask, hookimpl
 from nasbench_suite.cli import main
-from nasbench_suite.protocol import Suite
-from nasbench_suite.registry import load_registry
-from nasbench_suite.search_leaderboard import summarise_searches
-from nasbench_suite.search_protocol import SearchConfig, SearchSuite, first_hit, target_set
-from nasbench_suite.specs import Spec, parse_spec
-
-NB201 = Spec("nb201-cifar10")
+from nasbench_suite.contracts.strategy import SearchFinished
+from nasbench_suite.errors import StrategyError
+from nasbench_suite.registry import Suite, load_registry
+from nasbench_suite.study.searching import first_hit, target_set
+from nasbench_suite.study.summaries import summarise_search
 
 
 class Oracle(Predictor):
@@ -26,9 +26,6 @@ class Oracle(Predictor):
     needs = frozenset({"labels"})
     truth: dict = {}
 
-    def __init__(self) -> None:
-        pass
-
     def fit(self, archs, y, context: FitContext | None = None):
         self.fitted_ = True
         return self
@@ -37,32 +34,40 @@ class Oracle(Predictor):
         return np.array([self.truth[cell] for cell in archs.ids])
 
 
-class OraclePlugin:
+class EvaluatesTwice(SearchStrategy):
+    name = "evaluates-twice"
+
+    def search(self, task):
+        task.evaluate([3, 4])
+        task.evaluate([4])
+
+
+class PastTheBudget(SearchStrategy):
+    name = "past-the-budget"
+
+    def search(self, task):
+        task.evaluate(np.arange(task.budget + 1))
+
+
+class TestPlugin:
     @hookimpl
     def register_predictors(self):
         return [Oracle]
 
+    @hookimpl
+    def register_search_strategies(self):
+        return [EvaluatesTwice, PastTheBudget]
+
 
 @pytest.fixture(scope="module")
-def searches(suite):
-    return SearchSuite(suite)
-
-
-@pytest.fixture(scope="module")
-def oracle_searches(suite):
-    table = suite.table(NB201)
+def oracle_suite(suite):
+    table = suite.table("nb201-cifar10")
     Oracle.truth = dict(zip(table.archs.ids, table.targets["test_accuracy"]))
-    return SearchSuite(Suite(load_registry({"oracle-plugin": OraclePlugin()})))
+    return Suite(load_registry({"test-plugin": TestPlugin()}))
 
 
-def _search(searches, strategy, seed=0, budget=300, predictor=None, top=0.001):
-    config = SearchConfig("nb201-cifar10", "test_accuracy", strategy, predictor, budget, seed, top)
-    return searches.execute(
-        config,
-        NB201,
-        parse_spec(strategy, "search strategy"),
-        parse_spec(predictor, "predictor") if predictor else None,
-    )
+def _search(suite, strategy, seed=0, budget=300, predictor=None, top=0.001):
+    return make_search_job(suite, strategy, predictor, budget=budget, seed=seed, top=top).run(suite)
 
 
 def test_target_set_and_first_hit():
@@ -72,29 +77,60 @@ def test_target_set_and_first_hit():
     assert first_hit(np.array([3, 0]), np.array([1, 4])) is None
 
 
-def test_random_search_has_a_gain_of_one(searches):
-    records = [_search(searches, "random", seed=s, budget=15625, top=0.01) for s in range(300)]
-    [row] = summarise_searches(records).to_dict("records")
+def test_a_task_hands_out_values_only_for_paid_look_ups(suite):
+    table = suite.table("nb201-cifar10")
+    task = SearchTask(table, "test_accuracy", 5, np.random.default_rng(0))
+    assert not hasattr(task, "targets") and not hasattr(task, "values")
+    values = task.evaluate([7, 2])
+    assert values.tolist() == table.targets["test_accuracy"][[7, 2]].tolist() and task.remaining == 3
+    assert task.evaluated.tolist() == [7, 2] and not task.unevaluated()[[7, 2]].any()
+    with pytest.raises(StrategyError, match="cell 2 was evaluated twice"):
+        task.evaluate([2])
+    with pytest.raises(StrategyError, match="cell 9 was evaluated twice"):
+        task.evaluate([9, 9])
+    with pytest.raises(StrategyError, match="asked for 4 cells with 3 look-ups left"):
+        task.evaluate([10, 11, 12, 13])
+    with pytest.raises(StrategyError, match="outside the table"):
+        task.evaluate([len(table)])
+    task.evaluate([10, 11, 12])
+    assert task.finished
+    with pytest.raises(SearchFinished):  # the budget is spent: the next look-up ends the search
+        task.evaluate([13])
+
+
+@pytest.mark.parametrize(
+    ("strategy", "message"),
+    [("evaluates-twice", "cell 4 was evaluated twice"), ("past-the-budget", "asked for 51 cells with 50 look-ups")],
+)
+def test_a_strategy_breaking_the_contract_fails_its_run_with_a_strategy_error(oracle_suite, strategy, message):
+    record = _search(oracle_suite, strategy, budget=50)
+    assert record["status"] == "error" and "StrategyError" in record["error"] and message in record["error"]
+    assert "PredictorError" not in record["error"]
+
+
+def test_random_search_has_a_gain_of_one(suite):
+    records = [_search(suite, "random", seed=s, budget=15625, top=0.01) for s in range(300)]
+    [row] = summarise_search(records).to_dict("records")
     assert row["seeds"] == 300 and row["missed_target"] == 0
     assert row["seg_target"] == pytest.approx(1.0, abs=0.12)
     assert row["seg_target_ci_low"] < 1.0 < row["seg_target_ci_high"]
 
 
-def test_evolution_evaluates_distinct_cells_deterministically_and_beats_random(searches):
-    first = _search(searches, "evolution:population=20,tournament=5", seed=3)
-    again = _search(searches, "evolution:population=20,tournament=5", seed=3)
+def test_evolution_evaluates_distinct_cells_deterministically_and_beats_random(suite):
+    first = _search(suite, "evolution:population=20,tournament=5", seed=3)
+    again = _search(suite, "evolution:population=20,tournament=5", seed=3)
     assert first["status"] == "ok" and first["evaluations"] == len(first["curve"]) <= 300
     assert first["evaluations"] == 300 or (first["stopped_early"] and first["reached_best"])
     assert first["curve"] == again["curve"]
     assert np.all(np.diff(first["curve"]) >= 0)  # best-so-far never decreases
-    evolution = [_search(searches, "evolution", seed=s)["lookups_to_target"] for s in range(8)]
-    random = [_search(searches, "random", seed=s)["lookups_to_target"] for s in range(8)]
+    evolution = [_search(suite, "evolution", seed=s)["lookups_to_target"] for s in range(8)]
+    random = [_search(suite, "random", seed=s)["lookups_to_target"] for s in range(8)]
     assert np.mean(evolution) < np.mean(random)
 
 
 @pytest.mark.parametrize("strategy", ["predictor-full", "predictor-random-subset", "predictor-smart-subset"])
-def test_guided_search_with_an_oracle(oracle_searches, strategy):
-    record = _search(oracle_searches, f"{strategy}:initial=10,batch=5,subset=0.05", budget=40, predictor="oracle")
+def test_guided_search_with_an_oracle(oracle_suite, strategy):
+    record = _search(oracle_suite, f"{strategy}:initial=10,batch=5,subset=0.05", budget=40, predictor="oracle")
     assert record["status"] == "ok"
     if strategy == "predictor-full":  # scoring everything, the oracle picks the best cells at once
         assert record["lookups_to_best"] == 11
@@ -105,16 +141,19 @@ def test_guided_search_with_an_oracle(oracle_searches, strategy):
 
 @pytest.mark.parametrize("strategy", ["evolution:population=20", "predictor-smart-subset:batch=5,subset=100"])
 def test_stopping_at_the_best_changes_nothing_recorded(suite, strategy):
-    table = suite.table(NB201)
+    from nasbench_suite.specs import parse_spec
+
+    table = suite.table("nb201-cifar10")
     values = table.targets["test_accuracy"]
     top, best = target_set(values, 0.01), np.flatnonzero(values == values.max())
     orders = []
-    for stop in (False, True):
-        searcher = SearchSuite(suite).build_strategy(parse_spec(strategy, "search strategy"))
-        if stop:
-            searcher.stop_when_reached(top, best)
-        predictor = suite.build_predictor(parse_spec("onehot-xgb:n_estimators=20", "predictor"), 0, "cpu")
-        orders.append(searcher.search(table, "test_accuracy", 600, np.random.default_rng(4), predictor))
+    for goals in ((), (top, best)):
+        task = SearchTask(table, "test_accuracy", 600, np.random.default_rng(4), goals=goals)
+        predictor = suite.predictor("onehot-xgb:n_estimators=20")
+        task.guide = Guide(predictor, table.archs, lambda p, cells, y: p.fit(table.archs[cells], y))
+        with contextlib.suppress(SearchFinished):
+            suite.strategy(parse_spec(strategy, "search strategy")).search(task)
+        orders.append(task.evaluated)
     full, stopped = orders
     assert len(stopped) < len(full) == 600
     assert full[: len(stopped)].tolist() == stopped.tolist()  # the same search, cut short
@@ -125,74 +164,90 @@ def test_stopping_at_the_best_changes_nothing_recorded(suite, strategy):
 def test_smart_subset_scores_neighbours_of_the_best_cells(suite):
     from nbs_search.guided import SmartSubsetSearch
 
-    table = suite.table(NB201)
+    table = suite.table("nb201-cifar10")
     values = table.targets["test_accuracy"]
     ranked = np.argsort(-values)[:3]
-    open_cells = np.ones(len(table), dtype=bool)
-    open_cells[ranked] = False
-    strategy = SmartSubsetSearch(subset=30)
-    candidates = strategy.candidates(table, ranked, open_cells, np.random.default_rng(0))
+    task = SearchTask(table, "test_accuracy", 100, np.random.default_rng(0))
+    task.evaluate(ranked)
+    candidates = SmartSubsetSearch(subset=30).candidates(task, ranked)
     assert len(candidates) == 30 and len(set(candidates.tolist())) == 30
-    first = [c for c in table.neighbours(int(ranked[0])).tolist() if open_cells[c]]  # the best parent's
+    first = [c for c in table.neighbours(int(ranked[0])).tolist() if c not in ranked]  # the best parent's
     assert set(candidates[: len(first)].tolist()) == set(first) and not set(candidates) & set(ranked.tolist())
     with pytest.raises(ConfigError, match="proposer: expected one of mutation"):
-        SmartSubsetSearch(proposer="nope")
+        SmartSubsetSearch(proposer="nope").validate()
 
 
-def test_search_command_writes_resumes_and_isolates_failures(tmp_path, capsys):
+def test_search_command_writes_resumes_and_isolates_failures(tmp_path, capsys, fault_plugins):
     out = tmp_path / "search"
     args = [
         "search",
         "--strategy", "random", "--strategy", "evolution:population=10",
-        "--strategy", "predictor-smart-subset:batch=20,subset=200", "--strategy", "predictor-full:initial=1",
-        "--predictor", "onehot-xgb:n_estimators=20",
+        "--strategy", "predictor-smart-subset:batch=20,subset=200",
+        "--predictor", "onehot-xgb:n_estimators=20", "--predictor", "fault-raises-in-fit",
         "--budget", "60", "--seeds", "2", "--top", "0.01", "--out", str(out), "--device", "cpu",
         "--plot", str(tmp_path / "fig"),
     ]  # fmt: skip
     assert main([*args, "--jobs", "2"]) == 0
-    records = [json.loads(line) for line in (out / "searches.jsonl").read_text().splitlines()]
-    assert len(records) == 8
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    assert len(records) == 8 and {r["kind"] for r in records} == {"search"}
     failed = [r for r in records if r["status"] == "error"]
-    assert len(failed) == 2 and all("initial must be >= 2" in r["error"] for r in failed)
+    assert len(failed) == 2 and all("injected fault in fit" in r["error"] for r in failed)
     assert all(len(r["curve"]) == 60 or r["stopped_early"] for r in records if r["status"] == "ok")
-    board = (out / "search_leaderboard.md").read_text()
-    assert "SEG (95% CI)" in board and "predictor-smart-subset:batch=20" in board
+    board = (out / "leaderboard.md").read_text()
+    assert "SEG (95% CI)" in board and "predictor-smart-subset:batch=20" in board and "Failures:" in board
     assert (tmp_path / "fig" / "nb201-cifar10-test_accuracy-regret.png").stat().st_size > 1000
     capsys.readouterr()
     assert main(args) == 0
     assert "6 already done" in capsys.readouterr().err  # failed runs are retried, finished ones kept
 
 
+def test_a_search_whose_runs_all_fail_ends_with_its_failures_table(tmp_path, capsys, fault_plugins):
+    args = ["search", "--strategy", "predictor-full", "--predictor", "fault-raises-in-fit", "--budget", "30"]
+    assert main([*args, "--seeds", "2", "--device", "cpu", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Failures:" in out and "predictor-full with fault-raises-in-fit on nb201-cifar10: 2 of 2 failed" in out
+    assert "Traceback" not in err and "0 searches finished, 2 failed" in err
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
         (["--strategy", "nope"], "unknown search strategy 'nope'"),
-        (["--strategy", "evolution:size=3"], "search strategy evolution: invalid options"),
+        (
+            ["--strategy", "evolution:size=3"],
+            "search strategy evolution: unknown option 'size'; expected one of population",
+        ),
         (["--strategy", "predictor-smart-subset:proposer=magic"], "proposer: expected one of mutation"),
+        (["--strategy", "predictor-full:initial=1"], "initial must be an integer >= 2 (got 1)"),
         (["--budget", "0"], "--budget: expected a positive number"),
         (["--budget", "20000"], "exceeds the 15625 cells"),
         (["--top", "1.5"], "--top: expected a fraction"),
+        (
+            ["--benchmark", "nb101", "--strategy", "predictor-full", "--predictor", "supernet"],
+            "predictor supernet cannot guide a search on benchmark nb101: it needs cost:supernet",
+        ),
     ],
 )
 def test_bad_search_options_fail_before_any_work(tmp_path, capsys, extra, message):
     with pytest.raises(SystemExit) as exit_info:
         main(["search", "--out", str(tmp_path), "--seeds", "1", "--budget", "10", *extra])
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
-    assert not (tmp_path / "searches.jsonl").exists()
+    assert not (tmp_path / "records.jsonl").exists()
 
 
 def test_gains_with_missed_runs_are_marked_as_upper_bounds():
-    from nasbench_suite.search_leaderboard import render_searches
+    from nasbench_suite.study.report import render
 
     def record(seed, lookups, reached):
         return {
-            "key": str(seed), "status": "ok", "error": None, "benchmark": "b", "target": "t", "top_fraction": 0.01,
-            "strategy": "s", "predictor": None, "lookups_to_target": lookups, "reached_target": reached,
-            "lookups_to_best": 100, "reached_best": False, "expected_random_to_target": 50.0,
-            "expected_random_to_best": 500.0, "seconds": 0.1, "suite_version": "x", "plugins": {},
+            "key": str(seed), "kind": "search", "status": "ok", "error": None, "benchmark": "b", "target": "t",
+            "top_fraction": 0.01, "budget": 100, "strategy": "s", "predictor": None, "lookups_to_target": lookups,
+            "reached_target": reached, "lookups_to_best": 100, "reached_best": False,
+            "expected_random_to_target": 50.0, "expected_random_to_best": 500.0, "seconds": 0.1,
+            "suite_version": "x", "plugins": {},
         }  # fmt: skip
 
-    [row] = summarise_searches([record(0, 20, True), record(1, 30, True)]).to_dict("records")
+    [row] = summarise_search([record(0, 20, True), record(1, 30, True)]).to_dict("records")
     assert row["seg_target"] == pytest.approx(2.0) and row["missed_target"] == 0
-    text = render_searches([record(0, 20, True), record(1, 100, False)])
+    text = render([record(0, 20, True), record(1, 100, False)])
     assert "≤ 0.83" in text and "≤ 5.00" in text  # 50 / 60 with a miss; best missed by both runs

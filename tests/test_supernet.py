@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nasbench_suite import ConfigError, DataFileError, network_builder
+from nasbench_suite import ConfigError, DataFileError
 from nasbench_suite.cli import main
 from nasbench_suite.metrics import kendall_tau
 from nasbench_suite.specs import parse_spec
@@ -80,7 +80,7 @@ def test_recorded_oneshot_reads_a_user_csv_and_names_a_bad_one(registry, tmp_pat
 def test_gcn_fit_learns_from_the_estimates_alone(suite):
     table = suite.table(parse_spec(ONESHOT, "benchmark"))
     archs, estimates = table.archs, table.archs.costs["supernet"]
-    fitted = suite.build_predictor(parse_spec(f"gcn-fit:{TINY_GCN}", "predictor"), 0, "cpu")
+    fitted = suite.predictor(f"gcn-fit:{TINY_GCN}")
     assert "labels" not in fitted.needs
     fitted.fit(archs[:400], None)
     predictions = fitted.predict(archs[400:])
@@ -105,29 +105,31 @@ def test_run_scores_the_training_cells_too(tmp_path, capsys):
             "--predictor", "gcn:epochs=20,hidden=16", "--train-sizes", "300", "--seeds", "1",
             "--device", "cpu", "--out", str(out)]  # fmt: skip
     assert main([*args, "--score-train"]) == 0
-    records = {r["predictor"].split(":")[0]: r for r in map(json.loads, (out / "runs.jsonl").read_text().splitlines())}
+    records = {
+        r["predictor"].split(":")[0]: r for r in map(json.loads, (out / "records.jsonl").read_text().splitlines())
+    }
     assert set(records) == {"supernet", "gcn-fit", "gcn"} and all(r["status"] == "ok" for r in records.values())
     assert all(-1 <= r["train_kendall_tau"] <= 1 for r in records.values())
     assert records["supernet"]["train_kendall_tau"] != records["supernet"]["kendall_tau"]  # other cells
     assert "τ on train cells" in (out / "leaderboard.md").read_text()
     capsys.readouterr()
     assert main(args) == 0  # without --score-train: other runs
-    assert len((out / "runs.jsonl").read_text().splitlines()) == 6
+    assert len((out / "records.jsonl").read_text().splitlines()) == 6
 
 
-def test_supernet_runs_one_path_and_shares_its_weights(nb201_cells):
+def test_supernet_runs_one_path_and_shares_its_weights(suite, nb201_cells):
     import torch
 
-    supernet = network_builder("nb201", channels=4, cells_per_stage=1).supernet(10)
+    supernet = suite.network_builder("nb201", channels=4, cells_per_stage=1).supernet(10)
     x = torch.randn(2, 3, 32, 32)
     first, other = supernet(x, nb201_cells, 0), supernet(x, nb201_cells, 1234)
     assert first.shape == (2, 10) and not torch.equal(first, other)  # different paths, different outputs
-    single = network_builder("nb201", channels=4, cells_per_stage=1).build(nb201_cells, 1234, 10)
+    single = suite.network_builder("nb201", channels=4, cells_per_stage=1).build(nb201_cells, 1234, 10)
     shared = sum(p.numel() for p in supernet.parameters())
     assert shared > sum(p.numel() for p in single.parameters())  # every candidate op of every edge
 
 
-def test_live_nb201_supernet_end_to_end(tmp_path, capsys, cifar10, monkeypatch):
+def test_live_nb201_supernet_end_to_end(suite, tmp_path, capsys, cifar10, monkeypatch):
     from nbs_supernet import benchmark as live
 
     checkpoint = tmp_path / "supernet.pt"
@@ -136,9 +138,9 @@ def test_live_nb201_supernet_end_to_end(tmp_path, capsys, cifar10, monkeypatch):
     args = ["run", "--benchmark", spec, "--predictor", "supernet", "--predictor", f"gcn-fit:{TINY_GCN}",
             "--train-sizes", "20", "--seeds", "1", "--score-train", "--device", "cpu", "--out", str(out)]  # fmt: skip
     assert main(args) == 0
-    records = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     assert [r["status"] for r in records] == ["ok", "ok"] and checkpoint.is_file()
-    first = live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load()
+    first = live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load(suite)
     estimates = first.archs.costs["supernet"]
     assert len(first) == 30 and np.all((estimates >= 0) & (estimates <= 100))
 
@@ -146,16 +148,16 @@ def test_live_nb201_supernet_end_to_end(tmp_path, capsys, cifar10, monkeypatch):
         raise AssertionError("the checkpoint should have been reused")
 
     monkeypatch.setattr(live, "train_supernet", no_training)
-    again = live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load()
+    again = live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load(suite)
     np.testing.assert_array_equal(again.archs.costs["supernet"], estimates)  # recomputed from the checkpoint
     other = live.NB201SupernetBenchmark(
         **parse_spec(tiny_supernet(cifar10, checkpoint=checkpoint, epochs=2), "b").options
     )
     with pytest.raises(DataFileError, match=r"supernet\.pt.*different settings \(epochs\)"):
-        other.load()
+        other.load(suite)
     checkpoint.write_bytes(checkpoint.read_bytes()[:100])
     with pytest.raises(DataFileError, match=r"supernet\.pt.*not a supernet checkpoint"):
-        live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load()
+        live.NB201SupernetBenchmark(**parse_spec(spec, "benchmark").options).load(suite)
 
 
 @pytest.mark.parametrize(
@@ -167,14 +169,14 @@ def test_live_nb201_supernet_end_to_end(tmp_path, capsys, cifar10, monkeypatch):
         ({"train_images": 60000}, "exceeds the"),
     ],
 )
-def test_live_supernet_options_are_checked(registry, cifar10, extra, message):
-    cls = registry.benchmarks.get("nb201-supernet").cls
+def test_live_supernet_options_are_checked(suite, cifar10, extra, message):
+    cls = suite.benchmark_class("nb201-supernet")
     with pytest.raises(ConfigError, match=message):
-        cls(**parse_spec(tiny_supernet(cifar10, **extra), "benchmark").options).load()
+        cls(**parse_spec(tiny_supernet(cifar10, **extra), "benchmark").options).load(suite)
 
 
-def test_live_supernet_names_missing_images(registry, monkeypatch):
+def test_live_supernet_names_missing_images(suite, monkeypatch):
     monkeypatch.delenv("NASBENCH_SUITE_CIFAR10", raising=False)
-    cls = registry.benchmarks.get("nb201-supernet").cls
+    cls = suite.benchmark_class("nb201-supernet")
     with pytest.raises(ConfigError, match="benchmark nb201-supernet: images needed"):
-        cls(cells=5).load()
+        cls(cells=5).load(suite)

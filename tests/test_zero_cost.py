@@ -8,12 +8,13 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import make_ranking_job
 from nbs_zc import proxies, scoring
 from nbs_zc.predictors import PROXY_PREDICTORS
 from PIL import Image
 
-from nasbench_suite import ConfigError, DataFileError, images
-from nasbench_suite.protocol import RunConfig
+from nasbench_suite import ConfigError, DataFileError
+from nasbench_suite.data import images
 from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.testing import Task, check_predictor
 
@@ -75,41 +76,46 @@ def test_image_sources_fail_clearly(tmp_path, monkeypatch):
         images.image_batch(str(tmp_path / "evil"), 4, 0)
 
 
-def test_every_proxy_scores_real_nb201_and_nb101_networks(valid_table, nb101_cells, image_folder):
+def _scores(suite, archs, proxy, data, batch_size, network, seed, use_cache):
+    builder = suite.network_builder(archs.space.name, **scoring.parse_network_options(network))
+    return scoring.live_scores(archs, proxy, builder, data, batch_size, network, seed, "cpu", use_cache)
+
+
+def test_every_proxy_scores_real_nb201_and_nb101_networks(suite, valid_table, nb101_cells, image_folder):
     for archs, network in (
         (valid_table.archs[:3], TINY_NETWORK),
         (nb101_cells[:2], "stem_channels=8;num_stacks=2;cells_per_stack=1"),
     ):
         for proxy in proxies.PROXIES:
-            scores = scoring.live_scores(archs, proxy, str(image_folder), 8, network, 0, "cpu", use_cache=False)
+            scores = _scores(suite, archs, proxy, str(image_folder), 8, network, 0, use_cache=False)
             assert np.all(np.isfinite(scores)) and np.all(scores > scoring.FAILED), (archs.space.name, proxy)
 
 
-def test_params_and_flops_match_the_recorded_values_exactly_or_in_rank(valid_table, image_folder):
+def test_params_and_flops_match_the_recorded_values_exactly_or_in_rank(suite, valid_table, image_folder):
     archs = valid_table.archs[:6]
-    params = scoring.live_scores(archs, "params", str(image_folder), 2, "", 0, "cpu", use_cache=False)
+    params = _scores(suite, archs, "params", str(image_folder), 2, "", 0, use_cache=False)
     np.testing.assert_allclose(params, archs.costs["zc:params"], rtol=1e-6)
-    flops = scoring.live_scores(archs, "flops", str(image_folder), 2, "", 0, "cpu", use_cache=False)
+    flops = _scores(suite, archs, "flops", str(image_folder), 2, "", 0, use_cache=False)
     assert np.array_equal(np.argsort(flops), np.argsort(archs.costs["zc:flops"]))
 
 
-def test_scores_are_cached_by_setting(valid_table, image_folder, monkeypatch):
+def test_scores_are_cached_by_setting(suite, valid_table, image_folder, monkeypatch):
     archs = valid_table.archs[10:14]
-    first = scoring.live_scores(archs, "snip", str(image_folder), 8, TINY_NETWORK, 3, "cpu", use_cache=True)
+    first = _scores(suite, archs, "snip", str(image_folder), 8, TINY_NETWORK, 3, use_cache=True)
     calls = []
     monkeypatch.setitem(proxies.PROXIES, "snip", lambda net, batch: calls.append(1) or 1.0)
-    again = scoring.live_scores(archs, "snip", str(image_folder), 8, TINY_NETWORK, 3, "cpu", use_cache=True)
+    again = _scores(suite, archs, "snip", str(image_folder), 8, TINY_NETWORK, 3, use_cache=True)
     assert np.array_equal(first, again) and calls == []
-    other_seed = scoring.live_scores(archs, "snip", str(image_folder), 8, TINY_NETWORK, 4, "cpu", use_cache=True)
+    other_seed = _scores(suite, archs, "snip", str(image_folder), 8, TINY_NETWORK, 4, use_cache=True)
     assert len(calls) == 4 and np.all(other_seed == 1.0)
 
 
-def test_a_failing_proxy_scores_below_everything(valid_table, image_folder, monkeypatch):
+def test_a_failing_proxy_scores_below_everything(suite, valid_table, image_folder, monkeypatch):
     def broken(net, batch):
         raise RuntimeError("singular")
 
     monkeypatch.setitem(proxies.PROXIES, "jacov", broken)
-    scores = scoring.live_scores(valid_table.archs[:2], "jacov", str(image_folder), 4, TINY_NETWORK, 0, "cpu", False)
+    scores = _scores(suite, valid_table.archs[:2], "jacov", str(image_folder), 4, TINY_NETWORK, 0, False)
     assert np.all(scores == scoring.FAILED)
 
 
@@ -150,12 +156,10 @@ def test_proxy_predictors_conform_on_nb201(registry, valid_table, image_folder, 
 
 
 def test_graf_zcp_runs_in_the_harness_and_fails_clearly_without_records(suite):
-    spec = parse_spec("graf-zcp-xgb:zc_source=recorded,n_estimators=50", "predictor")
-    config = RunConfig("nb201-cifar10-valid", "val_accuracy", spec.name, 64, 500, 0, "cpu")
-    record = suite.execute(config, Spec("nb201-cifar10-valid"), spec)
+    spec = "graf-zcp-xgb:zc_source=recorded,n_estimators=50"
+    record = make_ranking_job(suite, spec, "nb201-cifar10-valid", train_size=64, test_size=500).run(suite)
     assert record["status"] == "ok" and record["kendall_tau"] > 0.5
-    config = RunConfig("nb201-cifar10", "test_accuracy", spec.name, 64, 500, 0, "cpu")
-    record = suite.execute(config, Spec("nb201-cifar10"), spec)
+    record = make_ranking_job(suite, spec, "nb201-cifar10", train_size=64, test_size=500).run(suite)
     assert record["status"] == "error" and "have no recorded value" in record["error"]
 
 
@@ -188,4 +192,4 @@ def test_bad_proxy_options_fail_before_any_run(tmp_path, capsys, monkeypatch, sp
     with pytest.raises(SystemExit) as exit_info:
         main([*args, "--out", str(tmp_path)])
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
-    assert not (tmp_path / "runs.jsonl").exists()
+    assert not (tmp_path / "records.jsonl").exists()

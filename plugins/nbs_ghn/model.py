@@ -7,7 +7,7 @@ forward-backward propagation), ``rounds`` times. The hypernetwork then turns the
 each convolution node, plus an embedding of the cell's position in the network, into that
 convolution's weights: every cell of the network gets its own generated weights.
 
-The network itself is the ``nb201`` builder's weight-sharing form (:meth:`NetworkBuilder.supernet`),
+The network itself is the space builder's weight-sharing form (:meth:`NetworkBuilder.supernet`),
 run with the generated convolution weights in place of its own through
 :func:`torch.func.functional_call`: the builder is reused, never rewritten. The skeleton (stem,
 reduction blocks, classifier) and the batch norms' affine parameters are ordinary parameters shared
@@ -22,30 +22,20 @@ import torch
 from torch import nn
 from torch.func import functional_call
 
-from nasbench_suite import Architectures, network_builder
+from nasbench_suite import Architectures
 
 #: Operations whose weights the hypernetwork generates, with their kernel size.
 CONVOLUTIONS = {"nor_conv_1x1": 1, "nor_conv_3x3": 3}
 
 
 class GraphHyperNetwork(nn.Module):
-    """GHN over cells of ``space``; generates the convolutions of an ``nb201`` network of width
-    ``channels`` with ``cells_per_stage`` cells per stage."""
+    """GHN over cells whose operations are ``operations``; generates the convolutions of
+    ``network``, the space's weight-sharing network (``NetworkBuilder.supernet``)."""
 
-    def __init__(
-        self,
-        operations: tuple[str, ...],
-        num_classes: int,
-        channels: int,
-        cells_per_stage: int,
-        hidden: int = 32,
-        rounds: int = 1,
-    ) -> None:
+    def __init__(self, operations: tuple[str, ...], network: nn.Module, hidden: int = 32, rounds: int = 1) -> None:
         super().__init__()
         self.operations, self.rounds = operations, rounds
-        self.network = network_builder("nb201", channels=channels, cells_per_stage=cells_per_stage).supernet(
-            num_classes
-        )
+        self.network = network
         for module in self.network.modules():
             if isinstance(module, nn.BatchNorm2d):  # batch statistics always, as in GHN evaluation
                 module.track_running_stats = False

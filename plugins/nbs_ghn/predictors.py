@@ -13,10 +13,23 @@ import numpy as np
 import torch
 from torch import nn
 
-from nasbench_suite import Architectures, ConfigError, FitContext, Predictor, network_builder
-from nasbench_suite.checkpoints import load_checkpoint, save_checkpoint, settings_digest
-from nasbench_suite.images import ImageSplit, augment, check_split, open_dataset, train_eval_split
-from nasbench_suite.paths import cache_dir
+from nasbench_suite import (
+    Architectures,
+    ConfigError,
+    FitContext,
+    ImageSplit,
+    NetworkBuilder,
+    Predictor,
+    augment,
+    cache_dir,
+    check_split,
+    load_checkpoint,
+    open_dataset,
+    save_checkpoint,
+    settings_digest,
+    suite_of,
+    train_eval_split,
+)
 from nbs_ghn.model import GraphHyperNetwork
 from nbs_ghn.training import GHNConfig, score_architectures, train_ghn
 
@@ -35,6 +48,7 @@ class _ImagePredictor(Predictor):
     """Shared options and data of the predictors that train networks on the user's images."""
 
     needs = frozenset({"device"})
+    input_files = ("data",)
 
     def _check_common(self) -> None:
         for option in ("channels", "cells_per_stage", "steps", "batch_size", "train_images", "eval_images"):
@@ -58,6 +72,12 @@ class _ImagePredictor(Predictor):
                 f"predictor {self.name} supports the {', '.join(SUPPORTED_SPACES)} space (got {archs.space.name})"
             )
 
+    def _builder(self, archs: Architectures, context: FitContext | None) -> NetworkBuilder:
+        """The space's network builder at this predictor's width and depth, from the run's context."""
+        self._check_space(archs)
+        suite = suite_of(context, f"predictor {self.name}")
+        return suite.network_builder(archs.space.name, channels=self.channels, cells_per_stage=self.cells_per_stage)
+
 
 class GHNPredictor(_ImagePredictor):
     """Train a graph hypernetwork once on the given cells (no labels), then score each cell by the
@@ -65,6 +85,7 @@ class GHNPredictor(_ImagePredictor):
 
     name = "ghn"
     description = "graph hypernetwork (Zhang et al., ICLR 2019): accuracy with generated weights"
+    cache_files = ("checkpoint",)
 
     def __init__(
         self,
@@ -95,7 +116,7 @@ class GHNPredictor(_ImagePredictor):
         self._check_common()
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> GHNPredictor:
-        self._check_space(archs)
+        builder = self._builder(archs, context)
         split = self._split()
         config = GHNConfig(
             archs.space.name,
@@ -112,9 +133,7 @@ class GHNPredictor(_ImagePredictor):
             settings_digest({"cells": sorted(map(str, archs.ids))}),
         )
         torch.manual_seed(self.random_state)
-        model = GraphHyperNetwork(
-            archs.space.operations, split.num_classes, self.channels, self.cells_per_stage, self.hidden, self.rounds
-        )
+        model = GraphHyperNetwork(archs.space.operations, builder.supernet(split.num_classes), self.hidden, self.rounds)
         settings = dataclasses.asdict(config)
         path = Path(self.checkpoint) if self.checkpoint else cache_dir() / "ghn" / f"{settings_digest(settings)}.pt"
         if path.is_file():
@@ -168,14 +187,12 @@ class ShortTrainingPredictor(_ImagePredictor):
     def fit(
         self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None
     ) -> ShortTrainingPredictor:
-        self._check_space(archs)
-        self.fitted_ = True  # nothing to learn across cells
+        self.builder_ = self._builder(archs, context)  # nothing to learn across cells
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
         self._check_space(archs)
-        split, device = self._split(), self._device()
-        builder = network_builder(archs.space.name, channels=self.channels, cells_per_stage=self.cells_per_stage)
+        split, device, builder = self._split(), self._device(), self.builder_
         train_images, train_labels = split.train_images.to(device), split.train_labels.to(device)
         eval_images, eval_labels = split.eval_images.to(device), split.eval_labels.to(device)
         scores = np.empty(len(archs))

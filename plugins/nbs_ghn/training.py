@@ -16,8 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nasbench_suite import Architectures
-from nasbench_suite.images import augment
+from nasbench_suite import Architectures, augment
 from nbs_ghn.model import GraphHyperNetwork
 
 log = logging.getLogger(__name__)

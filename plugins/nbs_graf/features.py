@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures
-from nasbench_suite.architectures import INPUT, OUTPUT, PAD
+from nasbench_suite import INPUT, OUTPUT, PAD, Architectures
 
 
 def cell_operations(archs: Architectures) -> list[str]:

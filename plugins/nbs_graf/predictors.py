@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures, Predictor
+from nasbench_suite import Architectures, FitContext, Predictor, SuiteContext, suite_of
 from nbs_graf.features import graf_features
-from nbs_graf.proxy_features import proxy_matrix, proxy_predictors
-from nbs_graf.tabular import RFPredictor, XGBPredictor
+from nbs_graf.proxy_features import fit_proxies, proxy_matrix, proxy_predictors
+from nbs_graf.tabular import RFPredictor, TreeModelPredictor, XGBPredictor
 
 
 class OneHotXGB(XGBPredictor):
@@ -64,9 +64,11 @@ class GrafRF(RFPredictor):
 
 class _ProxyOptions:
     """The proxy options and encoding shared by the proxy-feature predictors: the proxy scores,
-    after the GRAF features when ``with_graf``."""
+    after the GRAF features when ``with_graf``. The proxies are the registered proxy predictors,
+    built from the run's context when fitting and kept fitted for predicting."""
 
     with_graf = False
+    input_files = ("zc_data",)
 
     proxies: str
     zc_source: str
@@ -76,12 +78,9 @@ class _ProxyOptions:
     random_state: int
     device: str
 
-    def encode(self, archs: Architectures) -> np.ndarray:
-        proxies = self.proxy_features(archs)
-        return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
-
-    def _proxies(self) -> list[Predictor]:
+    def _proxies(self, suite: SuiteContext) -> list[Predictor]:
         return proxy_predictors(
+            suite,
             self.proxies,
             self.zc_source,
             self.zc_data,
@@ -91,12 +90,17 @@ class _ProxyOptions:
             self.device,
         )
 
-    def validate(self) -> None:
-        for proxy in self._proxies():
+    def validate(self, context: SuiteContext | None = None) -> None:
+        for proxy in self._proxies(suite_of(FitContext(suite=context), f"predictor {self.name}")):
             proxy.validate()
 
-    def proxy_features(self, archs: Architectures) -> np.ndarray:
-        return proxy_matrix(archs, self._proxies())
+    def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> Predictor:
+        self.proxies_ = fit_proxies(archs, self._proxies(suite_of(context, f"predictor {self.name}")), context)
+        return TreeModelPredictor.fit(self, archs, y, context)
+
+    def encode(self, archs: Architectures) -> np.ndarray:
+        proxies = proxy_matrix(archs, self.proxies_)
+        return np.concatenate([graf_features(archs), proxies], axis=1) if self.with_graf else proxies
 
 
 class ProxyXGB(_ProxyOptions, XGBPredictor):

@@ -1,16 +1,15 @@
 """Zero-cost proxy scores as features, obtained from the registered proxy predictors.
 
-The proxies are looked up in the suite's registry by name (as a third-party plugin would), so any
-installed plugin that registers a proxy under one of these names, and accepts the options
-``source``, ``data``, ``batch_size`` and ``network``, can feed GRAF.
+The proxies are looked up by name in the run's registry (``SuiteContext.predictor``, as a
+third-party plugin would), so any installed plugin that registers a proxy under one of these names,
+and accepts the options ``source``, ``data``, ``batch_size`` and ``network``, can feed GRAF.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures, ConfigError, Predictor
-from nasbench_suite.registry import default_registry
+from nasbench_suite import Architectures, ConfigError, FitContext, Predictor, Spec, SuiteContext
 
 #: The 13 proxies of NAS-Bench-Suite-Zero that the GRAF paper combines with its graph features.
 PAPER_PROXIES = (
@@ -28,19 +27,18 @@ def proxy_names(proxies: str) -> list[str]:
 
 
 def proxy_predictors(
-    proxies: str, source: str, data: str, batch_size: int, network: str, seed: int, device: str
+    suite: SuiteContext, proxies: str, source: str, data: str, batch_size: int, network: str, seed: int, device: str
 ) -> list[Predictor]:
     """The registered proxy predictors, configured alike."""
-    registry = default_registry()
-    built = []
-    for name in proxy_names(proxies):
-        cls = registry.predictors.get(name).cls
-        options = {"source": source, "data": data, "batch_size": batch_size, "network": network}
-        built.append(cls(**options, **cls.harness_params(seed, device)))
-    return built
+    options = {"source": source, "data": data, "batch_size": batch_size, "network": network}
+    return [suite.predictor(Spec(name, options), seed, device) for name in proxy_names(proxies)]
 
 
-def proxy_matrix(archs: Architectures, predictors: list[Predictor]) -> np.ndarray:
-    """``(n, len(predictors))`` proxy scores of the cells."""
-    columns = [np.asarray(p.fit(archs, None).predict(archs), dtype=np.float64) for p in predictors]
-    return np.stack(columns, axis=1)
+def fit_proxies(archs: Architectures, proxies: list[Predictor], context: FitContext | None) -> list[Predictor]:
+    """The proxies fitted (they learn nothing; a live one takes its network builder) on ``archs``."""
+    return [proxy.fit(archs, None, context) for proxy in proxies]
+
+
+def proxy_matrix(archs: Architectures, fitted: list[Predictor]) -> np.ndarray:
+    """``(n, len(fitted))`` proxy scores of the cells."""
+    return np.stack([np.asarray(p.predict(archs), dtype=np.float64) for p in fitted], axis=1)

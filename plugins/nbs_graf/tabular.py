@@ -21,8 +21,7 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.metrics import make_scorer
 from sklearn.model_selection import KFold, RandomizedSearchCV
 
-from nasbench_suite import Architectures, FitContext, Predictor
-from nasbench_suite.metrics import kendall_tau
+from nasbench_suite import Architectures, FitContext, Predictor, kendall_tau
 
 SEARCH_ITERATIONS = 20
 SEARCH_FOLDS = 3

@@ -6,7 +6,7 @@ from collections import deque
 
 import numpy as np
 
-from nasbench_suite import BenchmarkTable, Predictor, SearchStrategy
+from nasbench_suite import SearchStrategy, SearchTask
 
 
 class RandomSearch(SearchStrategy):
@@ -15,19 +15,8 @@ class RandomSearch(SearchStrategy):
     name = "random"
     description = "uniform random sampling without replacement (the SEG = 1 reference)"
 
-    def __init__(self) -> None:
-        pass
-
-    def search(
-        self,
-        table: BenchmarkTable,
-        target: str,
-        budget: int,
-        rng: np.random.Generator,
-        predictor: Predictor | None = None,
-    ) -> np.ndarray:
-        pool = table.indices_with(target)
-        return rng.permutation(pool)[:budget]
+    def search(self, task: SearchTask) -> None:
+        task.evaluate(task.rng.permutation(np.flatnonzero(task.has_value))[: task.budget])
 
 
 class RegularizedEvolution(SearchStrategy):
@@ -42,30 +31,15 @@ class RegularizedEvolution(SearchStrategy):
         self.population = population
         self.tournament = tournament
 
-    def search(
-        self,
-        table: BenchmarkTable,
-        target: str,
-        budget: int,
-        rng: np.random.Generator,
-        predictor: Predictor | None = None,
-    ) -> np.ndarray:
-        values = table.targets[target]
-        pool = table.indices_with(target)
-        order = list(rng.permutation(pool)[: min(self.population, budget)])
-        seen = set(order)
-        alive = deque(order)
-        while len(order) < min(budget, len(pool)) and not self.finished(order):
-            contestants = rng.choice(len(alive), size=min(self.tournament, len(alive)), replace=False)
-            parent = max((alive[k] for k in contestants), key=lambda cell: values[cell])
-            children = [c for c in table.neighbours(int(parent)) if c not in seen and np.isfinite(values[c])]
-            if children:
-                child = int(rng.choice(children))
-            else:
-                child = int(rng.choice(np.setdiff1d(pool, np.fromiter(seen, dtype=np.int64))))
-            order.append(child)
-            seen.add(child)
-            alive.append(child)
+    def search(self, task: SearchTask) -> None:
+        first = task.rng.permutation(np.flatnonzero(task.has_value))[: min(self.population, task.budget)]
+        alive = deque(zip(first.tolist(), task.evaluate(first).tolist()))
+        while True:  # until the budget is spent or the outcome is settled (evaluate ends the search)
+            contestants = task.rng.choice(len(alive), size=min(self.tournament, len(alive)), replace=False)
+            parent = max((alive[k] for k in contestants), key=lambda member: member[1])[0]
+            open_cells = task.unevaluated()
+            children = [c for c in task.neighbours(parent) if open_cells[c]]
+            child = int(task.rng.choice(children)) if children else int(task.rng.choice(np.flatnonzero(open_cells)))
+            alive.append((child, float(task.evaluate(child)[0])))
             if len(alive) > self.population:
                 alive.popleft()
-        return np.asarray(order, dtype=np.int64)

@@ -19,20 +19,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nasbench_suite import BenchmarkTable, ConfigError, Predictor, SearchStrategy
+from nasbench_suite import ConfigError, SearchStrategy, SearchTask
 
-#: ``(table, evaluated cells by decreasing accuracy, unevaluated mask, size, rng) -> candidates``
-Proposer = Callable[[BenchmarkTable, np.ndarray, np.ndarray, int, np.random.Generator], np.ndarray]
+#: ``(task, evaluated cells by decreasing value, size) -> candidates`` (unevaluated cells)
+Proposer = Callable[[SearchTask, np.ndarray, int], np.ndarray]
 
 
-def mutation_proposer(
-    table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, size: int, rng: np.random.Generator
-) -> np.ndarray:
+def mutation_proposer(task: SearchTask, ranked: np.ndarray, size: int) -> np.ndarray:
     """Unevaluated one-mutation neighbours of the best evaluated cells, best parents first."""
+    open_cells = task.unevaluated()
     chosen: list[int] = []
-    taken = np.zeros(len(open_cells), dtype=bool)
+    taken = np.zeros(len(task), dtype=bool)
     for parent in ranked:
-        for cell in rng.permutation(table.neighbours(int(parent))):
+        for cell in task.rng.permutation(task.neighbours(int(parent))):
             if open_cells[cell] and not taken[cell]:
                 taken[cell] = True
                 chosen.append(int(cell))
@@ -55,70 +54,56 @@ class PredictorGuidedSearch(SearchStrategy):
         self.batch = batch
         self.subset = subset
 
+    def validate(self) -> None:
+        if not isinstance(self.initial, int) or self.initial < 2:
+            raise ConfigError(f"search strategy {self.name}: initial must be an integer >= 2 (got {self.initial!r})")
+        if not isinstance(self.batch, int) or self.batch < 1:
+            raise ConfigError(f"search strategy {self.name}: batch must be a positive integer (got {self.batch!r})")
+        if not self.subset > 0:
+            raise ConfigError(f"search strategy {self.name}: subset must be positive (got {self.subset!r})")
+
     @abc.abstractmethod
-    def candidates(
-        self, table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+    def candidates(self, task: SearchTask, ranked: np.ndarray) -> np.ndarray:
         """Unevaluated cells to score this round."""
 
-    def subset_size(self, table: BenchmarkTable) -> int:
-        size = int(round(self.subset * len(table))) if self.subset < 1 else int(self.subset)
+    def subset_size(self, task: SearchTask) -> int:
+        size = int(round(self.subset * len(task))) if self.subset < 1 else int(self.subset)
         return max(size, self.batch)
 
-    def search(
-        self,
-        table: BenchmarkTable,
-        target: str,
-        budget: int,
-        rng: np.random.Generator,
-        predictor: Predictor | None = None,
-    ) -> np.ndarray:
-        if predictor is None:
+    def search(self, task: SearchTask) -> None:
+        if task.guide is None:
             raise ConfigError(f"search strategy {self.name} needs a predictor (--predictor)")
-        if self.initial < 2 or self.batch < 1:
-            raise ConfigError(f"search strategy {self.name}: initial must be >= 2 and batch >= 1")
-        values = table.targets[target]
-        open_cells = np.isfinite(values)
-        budget = min(budget, int(open_cells.sum()))
-        order = list(rng.choice(np.flatnonzero(open_cells), size=min(self.initial, budget), replace=False))
-        open_cells[order] = False
-        while len(order) < budget and not self.finished(order):
-            evaluated = np.asarray(order)
-            predictor.fit(table.archs[evaluated], values[evaluated])
-            ranked = evaluated[np.argsort(-values[evaluated], kind="stable")]
-            pool = self.candidates(table, ranked, open_cells, rng)
-            take = min(self.batch, budget - len(order))
+        self.validate()
+        task.evaluate(task.random_unevaluated(min(self.initial, task.budget)))
+        while not task.finished:
+            evaluated, values = task.evaluated, task.evaluated_values
+            fitted = task.guide.fit(evaluated, values)
+            ranked = evaluated[np.argsort(-values, kind="stable")]
+            pool = self.candidates(task, ranked)
+            take = min(self.batch, task.remaining)
             if len(pool) <= take:
                 picked = pool
             else:
-                scores = predictor.predict(table.archs[pool])
-                picked = pool[np.argsort(-scores, kind="stable")[:take]]
+                picked = pool[np.argsort(-task.guide.score(fitted, pool), kind="stable")[:take]]
             if len(picked) == 0:  # nothing left to propose: fall back to random unevaluated cells
-                picked = rng.choice(np.flatnonzero(open_cells), size=take, replace=False)
-            order.extend(int(c) for c in picked)
-            open_cells[picked] = False
-        return np.asarray(order, dtype=np.int64)
+                picked = task.random_unevaluated(take)
+            task.evaluate(picked)
 
 
 class FullSpaceSearch(PredictorGuidedSearch):
     name = "predictor-full"
     description = "predictor-guided search scoring every unevaluated cell each round"
 
-    def candidates(
-        self, table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
-        return np.flatnonzero(open_cells)
+    def candidates(self, task: SearchTask, ranked: np.ndarray) -> np.ndarray:
+        return np.flatnonzero(task.unevaluated())
 
 
 class RandomSubsetSearch(PredictorGuidedSearch):
     name = "predictor-random-subset"
     description = "predictor-guided search scoring a uniformly random subset each round"
 
-    def candidates(
-        self, table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
-        unevaluated = np.flatnonzero(open_cells)
-        return rng.choice(unevaluated, size=min(self.subset_size(table), len(unevaluated)), replace=False)
+    def candidates(self, task: SearchTask, ranked: np.ndarray) -> np.ndarray:
+        return task.random_unevaluated(self.subset_size(task))
 
 
 class SmartSubsetSearch(PredictorGuidedSearch):
@@ -127,18 +112,20 @@ class SmartSubsetSearch(PredictorGuidedSearch):
 
     def __init__(self, initial: int = 10, batch: int = 10, subset: float = 0.01, proposer: str = "mutation") -> None:
         super().__init__(initial, batch, subset)
-        if proposer not in PROPOSERS:  # checked when the command is planned, before any search
-            raise ConfigError(f"proposer: expected one of {', '.join(PROPOSERS)} (got {proposer!r})")
         self.proposer = proposer
 
-    def candidates(
-        self, table: BenchmarkTable, ranked: np.ndarray, open_cells: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
-        size = min(self.subset_size(table), int(open_cells.sum()))
-        proposed = PROPOSERS[self.proposer](table, ranked, open_cells, size, rng)
+    def validate(self) -> None:
+        super().validate()
+        if self.proposer not in PROPOSERS:
+            raise ConfigError(f"proposer: expected one of {', '.join(PROPOSERS)} (got {self.proposer!r})")
+
+    def candidates(self, task: SearchTask, ranked: np.ndarray) -> np.ndarray:
+        size = min(self.subset_size(task), int(task.unevaluated().sum()))
+        proposed = PROPOSERS[self.proposer](task, ranked, size)
         if len(proposed) < size:
-            rest = open_cells.copy()
+            rest = task.unevaluated()
             rest[proposed] = False
-            extra = rng.choice(np.flatnonzero(rest), size=min(size - len(proposed), int(rest.sum())), replace=False)
+            pool = np.flatnonzero(rest)
+            extra = task.rng.choice(pool, size=min(size - len(proposed), len(pool)), replace=False)
             proposed = np.concatenate([proposed, extra])
         return proposed

@@ -24,10 +24,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from nasbench_suite import Benchmark, BenchmarkTable, ConfigError, benchmark_table, network_builder
-from nasbench_suite.checkpoints import load_checkpoint, save_checkpoint
-from nasbench_suite.images import open_dataset, train_eval_split
-from nasbench_suite.paths import cache_dir
+from nasbench_suite import (
+    Benchmark,
+    BenchmarkTable,
+    ConfigError,
+    SuiteContext,
+    cache_dir,
+    load_checkpoint,
+    open_dataset,
+    save_checkpoint,
+    train_eval_split,
+)
 from nbs_supernet.training import SupernetConfig, estimate, train_supernet
 
 log = logging.getLogger(__name__)
@@ -52,6 +59,8 @@ class NB201SupernetBenchmark(Benchmark):
     targets = ("test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")  # those of nb201-cifar10
     default_target = "test_accuracy"
     cheap_to_load = False
+    input_files = ("data",)
+    cache_files = ("checkpoint",)
     citation = (
         "Dong & Yang, NAS-Bench-201, ICLR 2020; supernet training after Guo et al., Single Path One-Shot NAS, "
         "ECCV 2020, and Li & Talwalkar, Random Search and Reproducibility for NAS, UAI 2019."
@@ -98,8 +107,11 @@ class NB201SupernetBenchmark(Benchmark):
         self.batch_size, self.learning_rate = batch_size, float(learning_rate)
         self.train_images, self.eval_images, self.calibration_batches = train_images, eval_images, calibration_batches
 
-    def load(self) -> BenchmarkTable:
-        base = benchmark_table(BASE)
+    def expected_size(self) -> int:
+        return self.cells
+
+    def load(self, context: SuiteContext) -> BenchmarkTable:
+        base = context.table(BASE)
         if self.cells > len(base):
             raise ConfigError(f"benchmark nb201-supernet: cells must be at most {len(base)} (got {self.cells})")
         dataset = open_dataset(self.data, "benchmark nb201-supernet")
@@ -122,9 +134,8 @@ class NB201SupernetBenchmark(Benchmark):
         )
         device = resolve_device(self.device)
         torch.manual_seed(self.seed)  # the supernet's initial weights
-        model = network_builder("nb201", channels=self.channels, cells_per_stage=self.cells_per_stage).supernet(
-            split.num_classes
-        )
+        builder = context.network_builder("nb201", channels=self.channels, cells_per_stage=self.cells_per_stage)
+        model = builder.supernet(split.num_classes)
         images, labels = split.train_images, split.train_labels
         path = Path(self.checkpoint) if self.checkpoint else cache_dir() / "supernets" / f"nb201-{config.digest()}.pt"
         if path.is_file():

@@ -17,9 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nasbench_suite import Architectures
-from nasbench_suite.checkpoints import settings_digest
-from nasbench_suite.images import augment
+from nasbench_suite import Architectures, augment, settings_digest
 
 
 @dataclass(frozen=True)

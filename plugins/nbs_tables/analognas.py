@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nasbench_suite import Benchmark, BenchmarkTable, DataFileError
+from nasbench_suite import Benchmark, BenchmarkTable, DataFileError, SuiteContext
 from nbs_tables import nb201
 
 #: AnalogNAS operation code -> NB201 operation index (into ``nb201.OPERATIONS``).
@@ -67,7 +67,7 @@ class AnalogNASCifar10(Benchmark):
     default_target = "analog_accuracy"
     citation = "Benmeziane et al., AnalogNAS-Bench, 2025 (package analog-nasbench)"
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         path = data_file()
         try:
             with open(path, "rb") as handle:

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace
+from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace, SuiteContext
 
 DATASETS = ("cora", "citeseer", "pubmed", "cs", "physics", "photo", "computers", "arxiv", "proteins")
 GNN_OPERATIONS = ("gat", "gcn", "gin", "cheb", "sage", "arma", "graph", "fc", "skip")
@@ -51,7 +51,7 @@ class NasBenchGraph(Benchmark):
     default_target = "valid_perf"
     citation = "Qin et al., NAS-Bench-Graph, NeurIPS 2022 Datasets and Benchmarks (Apache-2.0)"
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         from nas_bench_graph import light_read
 
         try:

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from nasbench_suite import Architectures, Benchmark, BenchmarkTable, ConfigError, DataFileError, SearchSpace
+from nasbench_suite import (
+    Architectures,
+    Benchmark,
+    BenchmarkTable,
+    ConfigError,
+    DataFileError,
+    SearchSpace,
+    SuiteContext,
+)
 from nbs_tables.datafiles import load_npz, shipped_path
 from nbs_tables.tfrecord import read_nb101_tfrecord
 
@@ -142,6 +150,7 @@ class NB101(Benchmark):
         "Ying et al., NAS-Bench-101, ICML 2019 (Apache-2.0). Compact table of 151,644 cells from "
         "apourchot/to_share_or_not_to_share (MIT)."
     )
+    input_files = ("path",)
 
     def __init__(self, path: str | None = None, epochs: int = 108) -> None:
         self.path = path
@@ -151,7 +160,7 @@ class NB101(Benchmark):
         if path is None and self.epochs != 108:
             raise ConfigError("benchmark nb101: the shipped table has 108 epochs only; pass path=FILE for others")
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         if self.path is None:
             return _build_table(load_shipped())
         return _build_table(arrays_from_tfrecord(Path(self.path), self.epochs))

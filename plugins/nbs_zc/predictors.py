@@ -3,7 +3,7 @@
 Options: ``source`` — ``live`` computes the proxy on the cell's network and a seeded batch of real
 images (cached on disk), ``recorded`` serves NAS-Bench-Suite-Zero's recorded value from the
 benchmark table (costs ``zc:<proxy>``; NB201 CIFAR-10 and ImageNet16-120); ``data`` — the image
-dataset (see :mod:`nasbench_suite.images`); ``batch_size``; ``network`` — builder options such as
+dataset (see :func:`nasbench_suite.open_dataset`); ``batch_size``; ``network`` — builder options such as
 ``channels=8;cells_per_stage=1`` (default: the benchmark's own network); ``cache``.
 A proxy that fails on a cell scores ``-1e8`` there, below every real score.
 """
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nasbench_suite import Architectures, ConfigError, FitContext, Predictor
-from nasbench_suite.images import image_batch
+from nasbench_suite import Architectures, ConfigError, FitContext, Predictor, image_batch, suite_of
 from nbs_zc.proxies import PROXIES
 from nbs_zc.scoring import live_scores, parse_network_options
 
@@ -25,6 +24,7 @@ class ZeroCostProxy(Predictor):
     """Base of the proxy predictors; subclasses set ``name`` (the proxy)."""
 
     needs = frozenset({"device"})
+    input_files = ("data",)
 
     def __init__(
         self,
@@ -57,15 +57,27 @@ class ZeroCostProxy(Predictor):
             image_batch(self.data, self.batch_size, self.random_state)  # reads and decodes it, once per process
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> ZeroCostProxy:
+        """Nothing to learn; a live proxy takes its space's network builder from the run's context."""
         self._check_source()
-        self.fitted_ = True
+        self.builder_ = None
+        if self.source == "live":
+            suite = suite_of(context, f"proxy {self.name} (source=live)")
+            self.builder_ = suite.network_builder(archs.space.name, **parse_network_options(self.network))
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
         if self.source == "recorded":
             return recorded_scores(archs, self.name)
         return live_scores(
-            archs, self.name, self.data, self.batch_size, self.network, self.random_state, self.device, self.cache
+            archs,
+            self.name,
+            self.builder_,
+            self.data,
+            self.batch_size,
+            self.network,
+            self.random_state,
+            self.device,
+            self.cache,
         )
 
 

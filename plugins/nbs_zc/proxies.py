@@ -57,7 +57,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from nasbench_suite.images import Batch
+from nasbench_suite import ImageBatch as Batch
 
 WEIGHTED = (nn.Conv2d, nn.Linear)
 EPSILON = 1e-5

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import math
 
 import numpy as np
 import torch
 
-from nasbench_suite import Architectures, ConfigError, network_builder
-from nasbench_suite.images import image_batch
+from nasbench_suite import Architectures, NetworkBuilder, image_batch, parse_options
 from nbs_zc.cache import ScoreCache, cache_path
 from nbs_zc.proxies import PROXIES
 
@@ -24,21 +22,13 @@ SAVE_EVERY = 25
 
 def parse_network_options(text: str) -> dict[str, object]:
     """``"channels=4;cells_per_stage=1"`` -> ``{"channels": 4, "cells_per_stage": 1}``."""
-    options: dict[str, object] = {}
-    for item in filter(None, (part.strip() for part in text.split(";"))):
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip().isidentifier():
-            raise ConfigError(f"network option {text!r}: expected key=value;key=value (got {item!r})")
-        try:
-            options[key.strip()] = ast.literal_eval(value.strip())
-        except (ValueError, SyntaxError):
-            options[key.strip()] = value.strip()
-    return options
+    return parse_options(text, f"network option {text!r}", separator=";")
 
 
 def live_scores(
     archs: Architectures,
     proxy: str,
+    builder: NetworkBuilder,
     data: str,
     batch_size: int,
     network: str,
@@ -46,12 +36,9 @@ def live_scores(
     device: str,
     use_cache: bool,
 ) -> np.ndarray:
-    """The proxy's score of every cell, computed (or read from the cache) on the seeded batch."""
+    """The proxy's score of every cell, computed (or read from the cache) on the seeded batch.
+    ``builder`` builds the cells' networks; ``network`` is its option string, part of the cache key."""
     batch = image_batch(data, batch_size, seed)
-    try:
-        builder = network_builder(archs.space.name, **parse_network_options(network))
-    except TypeError as exc:
-        raise ConfigError(f"network={network!r}: invalid option for the {archs.space.name} network ({exc})") from None
     cache = (
         ScoreCache(cache_path(), archs.space.name, proxy, network, batch.fingerprint, batch_size, seed)
         if use_cache

@@ -4,8 +4,8 @@ from nbs_gnn.cell_graphs import cell_graph_batch
 from nbs_gnn.gcn_predictor import GCNPredictor
 
 from nasbench_suite.metrics import kendall_tau
-from nasbench_suite.protocol import make_split
 from nasbench_suite.specs import Spec
+from nasbench_suite.study.ranking import make_split
 from nasbench_suite.testing import make_architectures
 
 

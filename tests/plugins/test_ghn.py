@@ -8,11 +8,10 @@ import torch
 from nbs_ghn.model import GraphHyperNetwork
 from nbs_ghn.training import score_architectures
 
-from nasbench_suite import ConfigError
+from nasbench_suite import ConfigError, FitContext, cache_dir
 from nasbench_suite.cli import main
-from nasbench_suite.paths import cache_dir
-from nasbench_suite.results import load_results
 from nasbench_suite.specs import parse_spec
+from nasbench_suite.study.records import load_records
 from nasbench_suite.testing import Task, check_predictor
 
 TINY = "channels=4,cells_per_stage=1,batch_size=16,train_images=256,eval_images=64"
@@ -30,9 +29,10 @@ def _cells_with(nb201_cells, *cell_strings_ops):
     return [int(np.flatnonzero((names == np.array(want)).all(1))[0]) for want in cell_strings_ops]
 
 
-def test_generated_weights_depend_on_the_architecture_and_only_the_ghn_learns(nb201_cells):
+def test_generated_weights_depend_on_the_architecture_and_only_the_ghn_learns(suite, nb201_cells):
     torch.manual_seed(0)
-    ghn = GraphHyperNetwork(nb201_cells.space.operations, 10, channels=4, cells_per_stage=2)
+    network = suite.network_builder("nb201", channels=4, cells_per_stage=2).supernet(10)
+    ghn = GraphHyperNetwork(nb201_cells.space.operations, network)
     conv3 = ["nor_conv_3x3"] * 6
     other = ["nor_conv_3x3"] * 5 + ["avg_pool_3x3"]
     cells = nb201_cells[_cells_with(nb201_cells, conv3, other)]
@@ -58,14 +58,14 @@ def test_ghn_trains_scores_and_reuses_its_checkpoint_through_the_harness(tmp_pat
     args = ["run", "--benchmark", "nb201-cifar10", "--predictor", spec, "--train-sizes", "30"]
     args += ["--seeds", "1", "--test-size", "40", "--device", "cpu", "--out", str(tmp_path)]
     assert main(args) == 0
-    [record] = load_results([tmp_path])
+    [record] = load_records([tmp_path])
     assert record["status"] == "ok" and record["predictor_params"]["steps"] == 20  # the budget beside the score
     assert record["kendall_tau"] is None or -1 <= record["kendall_tau"] <= 1
     assert list(cache_dir().glob("ghn/*.pt"))  # the trained GHN was saved
     caplog.set_level("INFO", logger="nbs_ghn.predictors")
     assert main([*args, "--force"]) == 0
     assert "loading the trained GHN" in caplog.text  # scored again without retraining
-    rerun = load_results([tmp_path])[0]
+    rerun = load_records([tmp_path])[0]
     assert rerun["kendall_tau"] == record["kendall_tau"]
 
 
@@ -74,7 +74,7 @@ def test_a_bad_ghn_checkpoint_fails_its_run_with_the_file_named(tmp_path, capsys
     bad.write_bytes(b"not a checkpoint")
     args = ["run", "--benchmark", "nb201-cifar10", "--predictor", f"ghn:data={cifar10},{TINY},steps=5,checkpoint={bad}"]
     assert main([*args, "--train-sizes", "10", "--seeds", "1", "--test-size", "10", "--out", str(tmp_path)]) == 0
-    [record] = load_results([tmp_path])
+    [record] = load_records([tmp_path])
     assert (
         record["status"] == "error" and f"{bad}: not a graph hypernetwork checkpoint of this suite" in record["error"]
     )
@@ -83,8 +83,9 @@ def test_a_bad_ghn_checkpoint_fails_its_run_with_the_file_named(tmp_path, capsys
 def test_short_training_scores_each_network_deterministically(suite, nb201_cells, cifar10):
     spec = parse_spec(f"short-training:data={cifar10},{TINY},steps=3", "predictor")
     cells = nb201_cells[[0, 100, 5000]]
-    first = suite.build_predictor(spec, seed=1, device="cpu").fit(cells, None).predict(cells)
-    again = suite.build_predictor(spec, seed=1, device="cpu").fit(cells, None).predict(cells)
+    context = FitContext(suite=suite)
+    first = suite.build_predictor(spec, seed=1, device="cpu").fit(cells, None, context).predict(cells)
+    again = suite.build_predictor(spec, seed=1, device="cpu").fit(cells, None, context).predict(cells)
     assert first.shape == (3,) and ((first >= 0) & (first <= 100)).all()
     np.testing.assert_array_equal(first, again)
 
@@ -100,7 +101,7 @@ def test_ghn_and_short_training_conform_on_nb201(registry, nb201_cells, cifar10,
 def test_ghn_refuses_spaces_without_a_weight_sharing_network(suite, nb101_cells, cifar10):
     predictor = suite.build_predictor(parse_spec(f"ghn:data={cifar10},{TINY},steps=1", "predictor"), 0, "cpu")
     with pytest.raises(ConfigError, match="ghn supports the nb201 space .got nb101"):
-        predictor.fit(nb101_cells[:5], None)
+        predictor.fit(nb101_cells[:5], None, FitContext(suite=suite))
 
 
 @pytest.mark.parametrize(

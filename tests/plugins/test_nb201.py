@@ -84,15 +84,6 @@ def test_benchmarks_differ_by_dataset(suite):
     assert c100.archs.costs["params"][0] - suite.table(Spec("nb201-cifar10")).archs.costs["params"][0] == 64 * 90 + 90
 
 
-def test_sampling_and_enumeration(table):
-    rng = np.random.default_rng(0)
-    sample = table.sample(100, rng, exclude=np.arange(15000))
-    assert len(set(sample)) == 100 and sample.min() >= 15000
-    assert np.array_equal(table.enumerate(), np.arange(15625))
-    with pytest.raises(ValueError, match="cannot sample 700 cells from 625"):
-        table.sample(700, rng, exclude=np.arange(15000))
-
-
 def test_valid_variant_is_exactly_the_cells_without_unreachable_ops(table, suite, shared_data):
     from nasbench_suite.specs import Spec
 

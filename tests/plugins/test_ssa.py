@@ -6,8 +6,8 @@ from sklearn.neighbors import NearestNeighbors
 
 from nasbench_suite import FitContext
 from nasbench_suite.metrics import kendall_tau
-from nasbench_suite.protocol import make_split
 from nasbench_suite.specs import Spec
+from nasbench_suite.study.ranking import make_split
 from nasbench_suite.testing import make_task
 
 SMALL = {"autoencoder_steps": 200, "gcn_epochs": 60, "neighbours": 5}

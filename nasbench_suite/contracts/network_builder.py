@@ -2,8 +2,9 @@
 
 Zero-cost proxies, hypernetworks and supernets need the network a cell stands for. The plugin that
 defines a search space registers one builder for it (hook ``register_network_builders``, the
-builder's ``name`` being the space's name); everything else asks the core with
-:func:`network_builder` and never imports that plugin.
+builder's ``name`` being the space's name); everything else asks the run's context for it
+(``context.suite.network_builder(space, **options)`` in a predictor's ``fit``, ``context.network_builder``
+in a benchmark's ``load``) and never imports that plugin.
 
 A built network is a ``torch.nn.Module`` whose ``forward(x)`` returns logits ``(batch, classes)``
 and which also offers ``features(x)``: the last feature map before global pooling (what Zen-NAS
@@ -18,9 +19,9 @@ path of cell ``archs[index]`` with the shared weights.
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from nasbench_suite.architectures import Architectures
+from nasbench_suite.contracts.architectures import Architectures
 
 if TYPE_CHECKING:
     import torch
@@ -42,13 +43,3 @@ class NetworkBuilder(abc.ABC):
         Its ``forward(x, archs, index)`` returns the logits of cell ``archs[index]``'s sub-network.
         """
         raise NotImplementedError(f"network builder {self.name!r} offers no weight-sharing supernet")
-
-
-def network_builder(space: str, **options: Any) -> NetworkBuilder:
-    """The registered builder for search space ``space``, configured with ``options``.
-
-    Raises :class:`~nasbench_suite.errors.UnknownNameError` listing the spaces that have a builder.
-    """
-    from nasbench_suite.registry import default_registry
-
-    return default_registry().networks.get(space).cls(**options)

@@ -1,4 +1,4 @@
-"""Where the suite keeps data it derives and can rebuild (proxy scores, supernet checkpoints)."""
+"""Where the suite keeps data it derives and can rebuild (proxy scores, trained checkpoints)."""
 
 from __future__ import annotations
 

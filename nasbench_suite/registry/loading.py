@@ -12,21 +12,19 @@ Environment variables (read when the manager is built, never at import):
     also run under ``--jobs`` and on a local Dask cluster.
 
 A plugin that fails to import is recorded as a :class:`PluginFailure` and skipped, so one
-broken distribution never takes the suite down.
+broken distribution never takes the suite down. Failures are reported by whoever shows them (the
+command line prints each once); they are not logged here.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
-import logging
 import os
 from dataclasses import dataclass, field
 
 import pluggy
 
-from nasbench_suite import hookspecs
-
-log = logging.getLogger(__name__)
+from nasbench_suite.contracts import hookspecs
 
 ENTRY_POINT_GROUP = "nasbench_suite"
 DISABLE_AUTOLOAD_ENV = "NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD"
@@ -34,13 +32,32 @@ SELECT_PLUGINS_ENV = "NASBENCH_SUITE_PLUGINS"
 PLUGIN_MODULES_ENV = "NASBENCH_SUITE_PLUGIN_MODULES"
 
 
+#: The distribution whose plugins are the suite's own (built-in): they win every name clash.
+SUITE_DISTRIBUTION = "nasbench-suite"
+
+
 @dataclass(frozen=True)
 class PluginInfo:
-    """Where a loaded plugin comes from."""
+    """Where a loaded plugin comes from: an entry point of a distribution, a module named in
+    ``NASBENCH_SUITE_PLUGIN_MODULES`` (``source="module"``), or an object registered in code."""
 
     name: str
     distribution: str | None
     version: str | None
+    source: str = "entry point"
+
+    @property
+    def builtin(self) -> bool:
+        return self.distribution == SUITE_DISTRIBUTION and self.source == "entry point"
+
+    def describe(self) -> str:
+        """``"graf (nasbench-suite 0.1.0)"``, ``"my_module (module from NASBENCH_SUITE_PLUGIN_MODULES)"``."""
+        if self.distribution:
+            return f"{self.name} ({self.distribution} {self.version})"
+        if self.source == "module":
+            version = f", version {self.version}" if self.version else ""
+            return f"{self.name} (module from {PLUGIN_MODULES_ENV}{version})"
+        return f"{self.name} ({self.source})"
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,7 @@ def build_plugin_manager(extra_plugins: dict[str, object] | None = None) -> Load
     _load_modules(loaded, os.environ.get(PLUGIN_MODULES_ENV, ""))
     for name, plugin in (extra_plugins or {}).items():
         manager.register(plugin, name=name)
-        loaded.infos[name] = PluginInfo(name=name, distribution=None, version=None)
+        loaded.infos[name] = PluginInfo(name=name, distribution=None, version=None, source="registered in code")
     manager.check_pending()
     return loaded
 
@@ -114,7 +131,6 @@ def _load_entry_points(loaded: LoadedPlugins, selected: set[str] | None) -> None
             loaded.manager.register(plugin, name=entry_point.name)
         except Exception as exc:  # a broken plugin must not take the suite down
             message = f'Error importing plugin "{entry_point.name}": {type(exc).__name__}: {exc}'
-            log.warning(message)
             loaded.failures.append(PluginFailure(entry_point.name, dist_name, message))
             continue
         loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version)
@@ -126,10 +142,11 @@ def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
             continue
         try:
             plugin = importlib.import_module(name)
-            loaded.manager.register(plugin, name=name)
         except Exception as exc:  # reported like a broken entry point
             message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {type(exc).__name__}: {exc}'
-            log.warning(message)
             loaded.failures.append(PluginFailure(name, None, message))
             continue
-        loaded.infos[name] = PluginInfo(name, None, getattr(plugin, "__version__", None))
+        if loaded.manager.is_registered(plugin):  # already loaded through its entry point
+            continue
+        loaded.manager.register(plugin, name=name)
+        loaded.infos[name] = PluginInfo(name, None, getattr(plugin, "__version__", None), source="module")

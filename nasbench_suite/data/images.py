@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from nasbench_suite import ConfigError, DataFileError
+from nasbench_suite.errors import ConfigError, DataFileError
 
 DATA_ENV = "NASBENCH_SUITE_CIFAR10"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -37,7 +37,7 @@ CIFAR10_STD = (0.2470, 0.2435, 0.2616)
 
 
 @dataclass(frozen=True)
-class Batch:
+class ImageBatch:
     images: torch.Tensor  # (B, 3, H, W) float32, normalised
     labels: torch.Tensor  # (B,) int64
     num_classes: int
@@ -182,14 +182,14 @@ def normalise(pixels: np.ndarray) -> torch.Tensor:
 
 
 @cache
-def _batch(path: Path, batch_size: int, seed: int) -> Batch:
+def _batch(path: Path, batch_size: int, seed: int) -> ImageBatch:
     dataset = _dataset(path)
     if batch_size < 1 or batch_size > len(dataset):
         raise ConfigError(f"batch_size: expected 1..{len(dataset)} for {path} (got {batch_size})")
     indices = np.sort(np.random.default_rng(seed).choice(len(dataset), size=batch_size, replace=False))
     pixels, labels = dataset.load(indices)
     digest = hashlib.sha1(pixels.tobytes() + labels.tobytes()).hexdigest()[:16]
-    return Batch(normalise(pixels), torch.from_numpy(labels), len(dataset.classes), digest)
+    return ImageBatch(normalise(pixels), torch.from_numpy(labels), len(dataset.classes), digest)
 
 
 @dataclass(frozen=True)
@@ -242,6 +242,6 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return padded[:, :, dy : dy + h, dx : dx + w]
 
 
-def image_batch(data: str | None, batch_size: int, seed: int) -> Batch:
+def image_batch(data: str | None, batch_size: int, seed: int) -> ImageBatch:
     """The seeded batch of ``batch_size`` training images of the dataset at ``data``."""
     return _batch(resolve_data_path(data).resolve(), int(batch_size), int(seed))

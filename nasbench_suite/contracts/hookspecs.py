@@ -1,10 +1,11 @@
 """Every extension point of the suite, in one place.
 
 Plugins implement these hooks with :data:`hookimpl` and are discovered through the entry-point
-group ``nasbench_suite``. Each ``register_*`` hook returns a list of classes; the registry
-validates what comes back (names, base classes, duplicates) and names the plugin on any problem.
-Hooks are called with keyword arguments only, so an implementation may accept fewer arguments
-than the spec and specs can grow without breaking plugins.
+group ``nasbench_suite``. Each ``register_*`` hook takes no arguments and returns a list of classes;
+the registry validates what comes back (names, base classes, declarations, clashes) and names the
+plugin on any problem, leaving that class out while every other plugin keeps working. Hooks are
+called with keyword arguments only, so an implementation may accept fewer arguments than a spec
+that grows later. The plugin author's reference is ``docs/plugins.md``.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 A benchmark plugin subclasses :class:`Benchmark`, sets ``name``, ``description``, ``targets``
 and ``default_target``, and implements :meth:`Benchmark.load` returning a :class:`BenchmarkTable`.
-Keyword options of ``__init__`` (e.g. ``path`` to a user's official data file) can be set from
-the CLI as ``--benchmark NAME:key=value``.
+Keyword options of ``__init__`` (e.g. ``path`` to a user's official data file) are set from a spec,
+``--benchmark NAME:key=value``; the harness keeps ``target=`` (which metric to predict) for itself.
+``load()`` runs again in every worker process (``--jobs``, Dask): keep it deterministic, and cache
+expensive work on disk (:func:`nasbench_suite.cache_dir`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from nasbench_suite.architectures import Architectures
+from nasbench_suite.contracts.architectures import Architectures
+from nasbench_suite.contracts.configurable import Configurable
+
+if TYPE_CHECKING:
+    from nasbench_suite.contracts.context import SuiteContext
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,17 +52,6 @@ class BenchmarkTable:
     def indices_with(self, target: str) -> np.ndarray:
         """Indices of the cells that have a value for ``target``."""
         return np.flatnonzero(np.isfinite(self.targets[target]))
-
-    def sample(self, n: int, rng: np.random.Generator, exclude: np.ndarray | None = None) -> np.ndarray:
-        """``n`` distinct cell indices drawn uniformly, avoiding ``exclude``."""
-        pool = np.arange(len(self)) if exclude is None else np.setdiff1d(np.arange(len(self)), exclude)
-        if n > len(pool):
-            raise ValueError(f"cannot sample {n} cells from {len(pool)} available")
-        return rng.choice(pool, size=n, replace=False)
-
-    def enumerate(self) -> np.ndarray:
-        """Every cell index (tables are finite, so enumeration is always feasible)."""
-        return np.arange(len(self))
 
     @cached_property
     def _encoding(self) -> np.ndarray:
@@ -90,28 +85,25 @@ class BenchmarkTable:
         return self._neighbour_index[index]
 
 
-def benchmark_table(name: str, **options: Any) -> BenchmarkTable:
-    """Load the registered benchmark ``name`` with ``options`` (for plugins building on another's table).
-
-    Raises :class:`~nasbench_suite.errors.UnknownNameError` listing the registered benchmarks.
-    """
-    from nasbench_suite.registry import default_registry
-
-    return default_registry().benchmarks.get(name).cls(**options).load()
-
-
-class Benchmark(abc.ABC):
+class Benchmark(Configurable, abc.ABC):
     """Base class of benchmark plugins."""
 
-    name: ClassVar[str]
-    description: ClassVar[str] = ""
     citation: ClassVar[str] = ""
     targets: ClassVar[tuple[str, ...]]
     default_target: ClassVar[str]
     #: False when loading computes something heavy (training a supernet); ``nasbench-suite
-    #: benchmarks`` then lists the benchmark without loading it.
+    #: benchmarks`` then lists the benchmark without loading it (see :meth:`expected_size`).
     cheap_to_load: ClassVar[bool] = True
+    harness_options = ("target",)
+    kind_label = "benchmark"
 
     @abc.abstractmethod
-    def load(self) -> BenchmarkTable:
-        """Read the table; raise :class:`nasbench_suite.errors.DataFileError` on a bad file."""
+    def load(self, context: SuiteContext) -> BenchmarkTable:
+        """Read (or compute) the table; raise :class:`~nasbench_suite.errors.DataFileError` on a bad
+        file. ``context`` gives the run's other plugins (another benchmark's table, a network
+        builder); a benchmark that needs none may ignore it."""
+
+    def expected_size(self) -> int | None:
+        """How many cells :meth:`load` will return, if known without loading (listings show it for
+        benchmarks that are not cheap to load)."""
+        return None

@@ -1,0 +1,131 @@
+"""The commands that run studies (``run``, ``search``, ``study``) and render them (``leaderboard``):
+one path for all three, from options to an :class:`Experiment` to the study mechanism."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from nasbench_suite.cli.config_file import read_study_file
+from nasbench_suite.cli.parser import DEFAULT_OUT, subcommand
+from nasbench_suite.errors import ConfigError
+from nasbench_suite.execution import Limits, make_executor
+from nasbench_suite.registry.suite import Suite
+from nasbench_suite.specs import Spec, parse_spec
+from nasbench_suite.study.experiment import DEFAULT_BENCHMARK, Experiment, Study
+from nasbench_suite.study.figures import plot_all
+from nasbench_suite.study.planning import plan
+from nasbench_suite.study.records import ResultsStore, load_records
+from nasbench_suite.study.report import check_format, render
+from nasbench_suite.study.runner import execute
+
+
+def _specs(texts: list[str] | None, what: str) -> tuple[Spec, ...]:
+    return tuple(parse_spec(text, what) for text in texts or [])
+
+
+def experiment_from_args(kind: str, args: argparse.Namespace) -> Experiment:
+    """The experiment that ``run`` (``ranking``) or ``search`` options describe."""
+    benchmarks = _specs(args.benchmark or [DEFAULT_BENCHMARK], "benchmark")
+    common = {"benchmarks": benchmarks, "predictors": _specs(args.predictor, "predictor"), "seeds": args.seeds}
+    common["device"] = args.device or "auto"
+    if kind == "ranking":
+        return Experiment(
+            "ranking",
+            **common,
+            train_sizes=tuple(args.train_sizes),
+            test_size=args.test_size,
+            unlabelled_factor=args.unlabelled_factor,
+            score_train=args.score_train,
+        )
+    return Experiment(
+        "search",
+        **common,
+        strategies=_specs(args.strategy, "search strategy"),
+        budget=args.budget,
+        top_fraction=args.top,
+    )
+
+
+def cmd_run(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    return run_study(Study((experiment_from_args("ranking", args),)), args, suite)
+
+
+def cmd_search(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    return run_study(Study((experiment_from_args("search", args),)), args, suite)
+
+
+def cmd_study(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    parsers = {"ranking": subcommand(parser, "run"), "search": subcommand(parser, "search")}
+    settings, blocks = read_study_file(args.file, parsers)
+    if settings["options"]:  # the file's study-wide options, below the command line's
+        subcommand(parser, "study").set_defaults(**settings["options"])
+        argv = args.argv
+        args = parser.parse_args(argv)
+        args.argv = argv
+    experiments = []
+    for kind, values, number in blocks:
+        command = "run" if kind == "ranking" else "search"
+        block = parsers[kind].parse_args([])  # the command's defaults
+        for dest, value in values.items():
+            setattr(block, dest, value)
+        if args.device:
+            block.device = args.device
+        try:
+            experiments.append(experiment_from_args(kind, block))
+        except ConfigError as exc:
+            raise ConfigError(f"study file {args.file}: [[{kind}]] block {number} ({command} options): {exc}") from None
+    args.out = args.out or str(Path(DEFAULT_OUT) / Path(args.file).stem)
+    study = Study(tuple(experiments), settings.get("title", ""), tuple(settings.get("notes", [])))
+    return run_study(study, args, suite)
+
+
+def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
+    """Plan the study (every check before any work), execute what is not done yet, append every
+    record, print the study's report and write the directory's."""
+    check_format(args.format)
+    store = ResultsStore(args.out)
+    with make_executor(suite, args.jobs, Limits(args.timeout, args.memory_limit), args.scheduler) as executor:
+        jobs = plan(study, suite, executor.resolve_device)
+        try:
+            outcome = execute(jobs, store, executor, force=args.force)
+        except KeyboardInterrupt:
+            print(
+                f"nasbench-suite: interrupted; finished jobs are saved in {store.path}; "
+                "re-run the same command to resume",
+                file=sys.stderr,
+            )
+            return 130
+    records = load_records([args.out])  # the latest record of each job
+    keys = {job.key() for job in jobs}
+    print(render([r for r in records if r["key"] in keys], args.format), end="")
+    board = Path(args.out) / "leaderboard.md"
+    title = f"# {study.title}" if study.title else "# Leaderboard"
+    notes = "".join(f"{note}\n\n" for note in study.notes)
+    board.write_text(
+        f"{title}\n\nProduced by `nasbench-suite {shlex.join(args.argv)}`; every record is in "
+        f"`{store.path.name}`.\n\n{notes}" + render(records, "markdown")
+    )
+    if args.plot:
+        for path in plot_all(records, args.plot):
+            print(f"wrote {path}", file=sys.stderr)
+    print(f"{outcome.summary()}; results in {store.path}, report in {board}", file=sys.stderr)
+    for error in outcome.errors[:10]:
+        print(f"  failed: {error}", file=sys.stderr)
+    return 0
+
+
+def cmd_leaderboard(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    check_format(args.format)
+    records = load_records(args.results)
+    text = render(records, args.format)
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        print(text, end="")
+    if args.plot:
+        for path in plot_all(records, args.plot):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,116 @@
+"""The listing commands: ``plugins``, ``benchmarks``, ``predictors``, ``strategies``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from nasbench_suite.errors import SuiteError
+from nasbench_suite.registry.suite import Suite
+from nasbench_suite.specs import Spec
+
+
+def cmd_plugins(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    registry = suite.registry
+    rows = []
+    for info in registry.plugins.values():
+        contributes = {
+            kind.label: [e.name for e in kind.entries.values() if e.plugin.name == info.name] for kind in registry.kinds
+        }
+        rows.append(
+            {
+                "name": info.name,
+                "distribution": info.distribution,
+                "version": info.version,
+                "source": info.source,
+                "contributes": {k: v for k, v in contributes.items() if v},
+            }
+        )
+    failures = [{"name": f.name, "distribution": f.distribution, "error": f.error} for f in registry.failures]
+    if args.json:
+        print(json.dumps({"plugins": rows, "failures": failures}, indent=2))
+        return 0
+    plurals = {kind.label: kind.plural for kind in registry.kinds}
+    for info, row in zip(registry.plugins.values(), rows):
+        print(info.describe())
+        for label, names in row["contributes"].items():
+            print(f"  {plurals[label]}: {', '.join(names)}")
+    for failure in failures:
+        print(f"FAILED {failure['name']}: {failure['error']}")
+    return 0
+
+
+def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    rows = []
+    for name in suite.registry.benchmarks.names():
+        cls = suite.benchmark_class(name)
+        row = {"name": name, "cells": None, "expected_cells": None, "costs": [], "loaded": cls.cheap_to_load}
+        try:
+            if cls.cheap_to_load:
+                table = suite.table(Spec(name))
+                row.update(cells=len(table), expected_cells=len(table), costs=sorted(table.archs.costs))
+            else:  # e.g. trains a supernet: listed from its defaults, not loaded
+                row["expected_cells"] = suite.benchmark(Spec(name)).expected_size()
+        except SuiteError as exc:
+            row["error"] = str(exc)
+        row |= {"targets": list(cls.targets), "default_target": cls.default_target, "description": cls.description}
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        if "error" in row:
+            size = f"cannot be loaded here ({row['error']})"
+        elif row["loaded"]:
+            size = f"{row['cells']} cells"
+        else:
+            cells = f"{row['expected_cells']} cells" if row["expected_cells"] is not None else "its cells"
+            size = f"{cells} with default options, computed when loaded (not loaded for this listing)"
+        costs = ", ".join(row["costs"]) or ("computed when loaded" if not row["loaded"] else "-")
+        targets = f"targets {', '.join(row['targets'])} (default {row['default_target']})"
+        print(f"{row['name']}: {size}; {targets}; costs {costs}")
+    return 0
+
+
+def cmd_predictors(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    rows = []
+    for name in suite.registry.predictors.names():
+        entry = suite.registry.predictors.get(name)
+        rows.append(
+            {
+                "name": name,
+                "needs": sorted(entry.cls.needs),
+                "fast": entry.cls.fast,
+                "plugin": entry.plugin.name,
+                "params": entry.cls.param_names(),
+                "description": entry.cls.description,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['name']}: {row['description']} [needs: {', '.join(row['needs']) or 'nothing'}]")
+    return 0
+
+
+def cmd_strategies(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    rows = []
+    for name in suite.registry.strategies.names():
+        entry = suite.registry.strategies.get(name)
+        rows.append(
+            {
+                "name": name,
+                "uses_predictor": entry.cls.uses_predictor,
+                "plugin": entry.plugin.name,
+                "params": entry.cls.param_names(),
+                "description": entry.cls.description,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            guided = " [guided by a predictor]" if row["uses_predictor"] else ""
+            print(f"{row['name']}: {row['description']}{guided}")
+    return 0

@@ -1,0 +1,181 @@
+"""The search-strategy contract.
+
+A strategy decides which cells to evaluate (look up in the table), within a budget of look-ups.
+It sees the cells and their graphs but never a value it has not paid for: it calls
+:meth:`SearchTask.evaluate` with the cells it wants and gets their values back, and the harness
+records the order of the look-ups, from which it derives the anytime curve and the
+sample-efficiency gain. So a strategy is honest by construction, and its contract is checked at
+each call: a cell evaluated twice, a cell without a value, or a request past the budget is a
+:class:`~nasbench_suite.errors.StrategyError` that fails the run.
+
+The search ends when :meth:`SearchStrategy.search` returns, or as soon as nothing recorded could
+change any more: once the budget is spent, or once the target set and the best cell have both
+been evaluated (the harness's stopping goals), the next :meth:`SearchTask.evaluate` ends the
+search for the strategy. A strategy that does costly work between look-ups (fitting a predictor)
+may check :attr:`SearchTask.finished` first.
+
+Strategies that use a predictor (``uses_predictor = True``) get it as :attr:`SearchTask.guide`,
+which fits and scores it with what the predictor needs (an unlabelled pool, the suite's context).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+import numpy as np
+
+from nasbench_suite.contracts.architectures import Architectures
+from nasbench_suite.contracts.benchmark import BenchmarkTable
+from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.contracts.predictor import Predictor, check_predictions
+from nasbench_suite.errors import StrategyError
+
+
+class SearchFinished(BaseException):
+    """Raised by :meth:`SearchTask.evaluate` to end a search whose outcome is settled (a
+    ``BaseException``, so a strategy's ``except Exception`` does not swallow it)."""
+
+
+class SearchTask:
+    """One search as its strategy sees it: the table's cells, a budget, and paid look-ups."""
+
+    def __init__(
+        self,
+        table: BenchmarkTable,
+        target: str,
+        budget: int,
+        rng: np.random.Generator,
+        guide: Guide | None = None,
+        goals: Sequence[np.ndarray] = (),
+    ) -> None:
+        self._table = table
+        self._values = np.asarray(table.targets[target], dtype=np.float64)
+        self.archs: Architectures = table.archs
+        #: True for the cells that have a value for the target: the cells a search may evaluate.
+        self.has_value: np.ndarray = np.isfinite(self._values)
+        self.budget: int = min(int(budget), int(self.has_value.sum()))
+        self.rng = rng
+        self.guide = guide
+        self._goals = [np.asarray(goal, dtype=np.int64) for goal in goals]
+        self._order: list[int] = []
+        self._evaluated = np.zeros(len(table), dtype=bool)
+
+    def __len__(self) -> int:
+        """Cells in the table."""
+        return len(self.archs)
+
+    @property
+    def evaluated(self) -> np.ndarray:
+        """Indices of the evaluated cells, in evaluation order."""
+        return np.asarray(self._order, dtype=np.int64)
+
+    @property
+    def evaluated_values(self) -> np.ndarray:
+        """The values of :attr:`evaluated`, in the same order."""
+        return self._values[self.evaluated]
+
+    @property
+    def remaining(self) -> int:
+        """Look-ups left in the budget."""
+        return self.budget - len(self._order)
+
+    def unevaluated(self) -> np.ndarray:
+        """Boolean mask of the cells that have a value and have not been evaluated yet."""
+        return self.has_value & ~self._evaluated
+
+    def neighbours(self, index: int) -> np.ndarray:
+        """Cells that differ from cell ``index`` by one mutation of the space."""
+        return self._table.neighbours(int(index))
+
+    @property
+    def finished(self) -> bool:
+        """Whether the search's outcome is settled: the budget is spent, or every goal set has been
+        reached (the next :meth:`evaluate` ends the search)."""
+        if self.remaining <= 0:
+            return True
+        return bool(self._goals) and all(self._evaluated[goal].any() for goal in self._goals)
+
+    def evaluate(self, cells: Sequence[int] | np.ndarray | int) -> np.ndarray:
+        """Look up ``cells`` (in this order) and return their values; each look-up is recorded."""
+        if self.finished:
+            raise SearchFinished
+        cells = np.atleast_1d(np.asarray(cells))
+        if cells.ndim != 1 or (len(cells) and not np.issubdtype(cells.dtype, np.integer)):
+            raise StrategyError(f"evaluate() takes cell indices (got an array of {cells.dtype}, shape {cells.shape})")
+        cells = cells.astype(np.int64)
+        if len(cells) and (cells.min() < 0 or cells.max() >= len(self)):
+            raise StrategyError(f"evaluate() was given cell indices outside the table (0..{len(self) - 1})")
+        if len(cells) > self.remaining:
+            raise StrategyError(
+                f"evaluate() asked for {len(cells)} cells with {self.remaining} look-ups left of the budget "
+                f"{self.budget}"
+            )
+        if not self.has_value[cells].all():
+            raise StrategyError(
+                f"evaluate() was given cell {int(cells[~self.has_value[cells]][0])}, which has no value"
+            )
+        repeated = self._evaluated[cells] | _repeats(cells)
+        if repeated.any():
+            raise StrategyError(f"cell {int(cells[repeated][0])} was evaluated twice")
+        self._evaluated[cells] = True
+        self._order.extend(cells.tolist())
+        return self._values[cells]
+
+    def random_unevaluated(self, size: int) -> np.ndarray:
+        """``size`` distinct unevaluated cells with a value, drawn uniformly with :attr:`rng`."""
+        pool = np.flatnonzero(self.unevaluated())
+        return self.rng.choice(pool, size=min(size, len(pool)), replace=False)
+
+
+def _repeats(cells: np.ndarray) -> np.ndarray:
+    """True for every occurrence of a cell after its first one in ``cells``."""
+    _, first = np.unique(cells, return_index=True)
+    repeated = np.ones(len(cells), dtype=bool)
+    repeated[first] = False
+    return repeated
+
+
+class Guide:
+    """The predictor that guides a search, fitted and scored the way the harness fits predictors.
+
+    ``fit(cells)`` fits a fresh copy of the predictor on evaluated cells and their values (or on no
+    labels, for a label-free predictor such as a zero-cost proxy or a hypernetwork), with an
+    unlabelled pool of unevaluated cells where the predictor asks for one; the fitted copy's
+    :meth:`score` returns checked scores (one finite float per cell).
+    """
+
+    def __init__(
+        self,
+        predictor: Predictor,
+        archs: Architectures,
+        fit: Callable[[Predictor, np.ndarray, np.ndarray], Predictor],
+    ) -> None:
+        self.predictor = predictor
+        self._archs = archs
+        self._fit = fit
+
+    @property
+    def needs_labels(self) -> bool:
+        return "labels" in self.predictor.needs
+
+    def fit(self, cells: np.ndarray, values: np.ndarray, predictor: Predictor | None = None) -> Predictor:
+        """A fitted copy of the guide (or of ``predictor``) on ``cells`` with their ``values``."""
+        return self._fit((predictor or self.predictor).clone(), np.asarray(cells), np.asarray(values))
+
+    def score(self, fitted: Predictor, cells: np.ndarray) -> np.ndarray:
+        """``fitted``'s scores of ``cells`` (a :class:`PredictorError` unless one finite float each)."""
+        cells = np.asarray(cells, dtype=np.int64)
+        return check_predictions(fitted.predict(self._archs[cells]), len(cells))
+
+
+class SearchStrategy(Configurable, abc.ABC):
+    """Base class of search-strategy plugins; ``__init__`` takes keyword options."""
+
+    uses_predictor: ClassVar[bool] = False
+    kind_label = "search strategy"
+
+    @abc.abstractmethod
+    def search(self, task: SearchTask) -> None:
+        """Evaluate cells with ``task.evaluate`` until the budget is spent or the strategy is done."""

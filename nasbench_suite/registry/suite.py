@@ -1,0 +1,168 @@
+"""The run's context: the registry plus everything built from it for one process — benchmark
+tables (loaded once), predictors, strategies and network builders made from specs, with clean
+errors for bad options — and how a spec appears in run keys and on leaderboards.
+
+Plugins see it through :class:`nasbench_suite.SuiteContext`: the harness hands it to predictors in
+``FitContext.suite`` and to benchmarks in ``load(context)``, so a plugin building on another
+plugin's contribution reaches the run's own plugins, never a process-wide default.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
+from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.contracts.network_builder import NetworkBuilder
+from nasbench_suite.contracts.predictor import Predictor, cost_needs
+from nasbench_suite.contracts.strategy import SearchStrategy
+from nasbench_suite.data.files import file_identity
+from nasbench_suite.errors import ConfigError, DataFileError, PluginError, SuiteError
+from nasbench_suite.registry.registry import Registry, load_registry
+from nasbench_suite.specs import Spec, format_spec, parse_spec
+
+#: Benchmark-spec options the harness reads itself, never passed to the benchmark.
+TARGET_OPTION = "target"
+
+
+class Suite:
+    """Resolves specs to plugin instances and caches loaded tables (one per process and spec)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._tables: dict[str, BenchmarkTable] = {}
+
+    # -- benchmarks ------------------------------------------------------------------------------
+
+    def benchmark_class(self, name: str) -> type[Benchmark]:
+        return self.registry.benchmarks.get(name).cls
+
+    def benchmark(self, spec: Spec) -> Benchmark:
+        """The benchmark of ``spec`` (without harness options), options checked."""
+        return self.benchmark_class(spec.name).from_options(spec.options)
+
+    def resolve_benchmark(self, raw: Spec) -> tuple[Spec, str]:
+        """Split the harness's ``target=`` off a benchmark spec and check the target exists."""
+        bench_spec = raw.without(TARGET_OPTION)
+        cls = self.benchmark_class(raw.name)
+        cls.check_option_names(bench_spec.options)
+        target = raw.options.get(TARGET_OPTION) or cls.default_target
+        if target not in cls.targets:
+            raise ConfigError(
+                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(cls.targets)}"
+            )
+        return bench_spec, target
+
+    def table(self, spec: str | Spec) -> BenchmarkTable:
+        """The loaded table of a benchmark spec (without ``target=``), loaded once per process."""
+        if isinstance(spec, str):
+            spec = parse_spec(spec, "benchmark")
+        key = str(spec)
+        if key not in self._tables:
+            benchmark = self.benchmark(spec)
+            with _reported(f"benchmark {spec.name}", self.registry.benchmarks.get(spec.name).plugin.name):
+                with_context(benchmark.validate, self)
+                table = with_context(benchmark.load, self)
+            if not isinstance(table, BenchmarkTable):
+                raise PluginError(
+                    f"benchmark {spec.name}: load() returned {type(table).__name__}, not a BenchmarkTable"
+                )
+            self._tables[key] = table
+        return self._tables[key]
+
+    # -- predictors --------------------------------------------------------------------------------
+
+    def predictor_class(self, name: str) -> type[Predictor]:
+        return self.registry.predictors.get(name).cls
+
+    def build_predictor(self, spec: Spec, seed: int, device: str) -> Predictor:
+        cls = self.predictor_class(spec.name)
+        return cls.from_options(spec.options, cls.harness_params(seed, device))
+
+    def predictor(self, spec: str | Spec, seed: int = 0, device: str = "cpu") -> Predictor:
+        """A new, unfitted registered predictor (``SuiteContext`` for plugins)."""
+        return self.build_predictor(parse_spec(spec, "predictor") if isinstance(spec, str) else spec, seed, device)
+
+    def check_predictor(self, spec: Spec, device: str = "cpu") -> None:
+        """Option names, then the predictor's own :meth:`~Predictor.validate` of their values (a file
+        an option names that cannot be read is a configuration error too: nothing has run yet)."""
+        predictor = self.build_predictor(spec, seed=0, device=device)
+        try:
+            with _reported(f"predictor {spec}", self.registry.predictors.get(spec.name).plugin.name):
+                with_context(predictor.validate, self)
+        except (ConfigError, DataFileError) as exc:
+            raise ConfigError(f"predictor {spec}: {exc}") from None
+
+    def missing_needs(self, predictor: str, table: BenchmarkTable) -> list[str]:
+        """Needs of ``predictor`` that ``table`` cannot satisfy (a cost it lacks)."""
+        needs = self.predictor_class(predictor).needs
+        return [f"cost:{cost}" for cost in cost_needs(needs) if cost not in table.archs.costs]
+
+    # -- search strategies ---------------------------------------------------------------------------
+
+    def strategy_class(self, name: str) -> type[SearchStrategy]:
+        return self.registry.strategies.get(name).cls
+
+    def strategy(self, spec: Spec) -> SearchStrategy:
+        """The strategy of ``spec``, options checked and validated."""
+        strategy = self.strategy_class(spec.name).from_options(spec.options)
+        with _reported(f"search strategy {spec}", self.registry.strategies.get(spec.name).plugin.name):
+            with_context(strategy.validate, self)
+        return strategy
+
+    # -- network builders --------------------------------------------------------------------------
+
+    def network_builder(self, space: str, **options: Any) -> NetworkBuilder:
+        """The registered builder of search space ``space`` with ``options``."""
+        cls = self.registry.networks.get(space).cls
+        try:
+            return cls(**options)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"network builder {space}: invalid options {options} ({exc})") from None
+
+    # -- how specs appear in keys and on leaderboards ------------------------------------------------
+
+    def identity(self, cls: type[Configurable], spec: Spec) -> str:
+        """The spec as it identifies a run: input files by content, cache locations left out."""
+        options = {
+            key: file_identity(value) if key in cls.input_files else value
+            for key, value in spec.options.items()
+            if key not in cls.cache_files
+        }
+        return format_spec(spec.name, options)
+
+    @staticmethod
+    def label(cls: type[Configurable], spec: Spec) -> str:
+        """The spec as leaderboards show it: the name and the options that name no file."""
+        files = {*cls.input_files, *cls.cache_files}
+        return format_spec(spec.name, {k: v for k, v in spec.options.items() if k not in files})
+
+
+def with_context(method: Any, context: Suite) -> Any:
+    """Call a plugin's ``load`` or ``validate`` with the context, or without it where the method
+    takes no argument (a plugin that needs no other plugin may leave the parameter out)."""
+    parameters = list(inspect.signature(method).parameters.values())
+    return method(context) if parameters else method()
+
+
+class _reported:
+    """Turn an unexpected exception of a plugin's own code (outside a run) into a
+    :class:`PluginError` naming it; the suite's own errors pass through unchanged."""
+
+    def __init__(self, what: str, plugin: str) -> None:
+        self.what, self.plugin = what, plugin
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
+        if error is None or not isinstance(error, Exception) or isinstance(error, SuiteError):
+            return False
+        raise PluginError(f"{self.what} (plugin {self.plugin}) raised {type(error).__name__}: {error}") from error
+
+
+def load_suite(extra_plugins: dict[str, object] | None = None) -> Suite:
+    """A context over the installed plugins (and ``extra_plugins``), for using plugins outside the
+    harness: ``load_suite().table("nb201-cifar10")``."""
+    return Suite(load_registry(extra_plugins))

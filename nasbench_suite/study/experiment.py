@@ -1,0 +1,67 @@
+"""The one options type of the study mechanism.
+
+A :class:`Study` is a list of :class:`Experiment` blocks. Each block is a grid of jobs of one kind:
+
+* ``ranking``: predictors scored for Kendall tau (and Spearman, precision@k) at train sizes;
+* ``search``: search strategies (guided by predictors where they use one) scored for the
+  sample-efficiency gain at a budget of look-ups.
+
+``nasbench-suite run`` is a study of one ranking block, ``nasbench-suite search`` one of a search
+block, and a study file (``nasbench-suite study FILE``) holds any number of both; all of them go
+through the same plan -> jobs -> records path and one results store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nasbench_suite.specs import Spec
+
+KINDS = ("ranking", "search")
+#: What each kind's jobs are called in messages.
+NOUNS = {"ranking": ("run", "runs"), "search": ("search", "searches")}
+
+DEFAULT_BENCHMARK = "nb201-cifar10"
+DEFAULT_TRAIN_SIZES = (10, 32, 100, 316, 1000)
+DEFAULT_SEEDS = {"ranking": 10, "search": 20}
+DEFAULT_UNLABELLED_FACTOR = 10
+DEFAULT_BUDGET = 1000
+#: Default target set of a search: the top 0.1% of cells.
+DEFAULT_TOP_FRACTION = 0.001
+#: The predictor guiding the strategies that use one, when none is named.
+DEFAULT_GUIDE = "graf-xgb"
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """One block of a study: every combination of its benchmarks, predictors (and strategies), sizes
+    and seeds ``0 .. seeds - 1``.
+
+    ``predictors=()`` means the default: every fast predictor that the benchmark supports (ranking)
+    or :data:`DEFAULT_GUIDE` (search); ``strategies=()`` means every registered strategy. The fields
+    of the other kind are ignored.
+    """
+
+    kind: str
+    benchmarks: tuple[Spec, ...] = (Spec(DEFAULT_BENCHMARK),)
+    predictors: tuple[Spec, ...] = ()
+    seeds: int = 10
+    device: str = "auto"
+    # ranking
+    train_sizes: tuple[int, ...] = DEFAULT_TRAIN_SIZES
+    test_size: int | None = None  # None: every cell outside the largest training and unlabelled sets
+    unlabelled_factor: int = DEFAULT_UNLABELLED_FACTOR
+    score_train: bool = False
+    # search
+    strategies: tuple[Spec, ...] = ()
+    budget: int = DEFAULT_BUDGET
+    top_fraction: float = DEFAULT_TOP_FRACTION
+
+
+@dataclass(frozen=True)
+class Study:
+    """Experiments run together into one results directory and rendered as one report."""
+
+    experiments: tuple[Experiment, ...]
+    title: str = ""
+    notes: tuple[str, ...] = field(default=())

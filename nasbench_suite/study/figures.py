@@ -1,0 +1,103 @@
+"""Figures of a report: Kendall tau vs train size per benchmark (ranking records), and regret vs
+look-ups per benchmark (search records). PNG and SVG, drawn with matplotlib's Agg backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nasbench_suite.study.summaries import label, summarise_ranking
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save_figure(fig: Any, stem: Path) -> list[Path]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg``, close it, return the paths."""
+    fig.tight_layout()
+    paths = [stem.with_suffix(suffix) for suffix in (".png", ".svg")]
+    for path in paths:
+        fig.savefig(path, dpi=120)
+    _pyplot().close(fig)
+    return paths
+
+
+def _stem(directory: Path, benchmark: str, target: str, what: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in benchmark)
+    return directory / f"{safe}-{target}-{what}"
+
+
+def plot_kendall(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
+    """Per benchmark and target: Kendall tau vs train size, one line per predictor with its 95%
+    bootstrap band."""
+    plt = _pyplot()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    summary = summarise_ranking([r for r in records if r["kind"] == "ranking"])
+    written: list[Path] = []
+    if summary.empty:
+        return written
+    for (benchmark, target), group in summary.groupby(["benchmark_label", "target"]):
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for predictor, lines in group.groupby("predictor_label"):
+            lines = lines.sort_values("train_size")
+            ax.plot(lines["train_size"], lines["kendall_tau_mean"], marker="o", label=predictor)
+            ax.fill_between(lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.2)
+        ax.set_xscale("log")
+        ax.set_xlabel("training cells")
+        ax.set_ylabel("Kendall τ (mean, 95% bootstrap band)")
+        ax.set_title(f"{benchmark} — {target}")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+        written += save_figure(fig, _stem(directory, benchmark, target, "kendall"))
+    return written
+
+
+def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
+    """Per benchmark and target: mean regret (best value − best found) vs look-ups, one line per
+    strategy and guiding predictor."""
+    plt = _pyplot()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ok = [r for r in records if r["kind"] == "search" and r.get("status") == "ok"]
+    written: list[Path] = []
+    if not ok:
+        return written
+    frame = pd.DataFrame.from_records(ok)
+    for role in ("benchmark", "strategy", "predictor"):
+        frame[f"{role}_shown"] = [label(record, role) or "" for record in ok]
+    for (benchmark, target), group in frame.groupby(["benchmark_shown", "target"]):
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for (strategy, predictor), runs in group.groupby(["strategy_shown", "predictor_shown"]):
+            length = int(runs["budget"].max())  # a search that stopped at the best stays there
+            curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
+            regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
+            ax.plot(
+                np.arange(1, length + 1),
+                regret.mean(axis=0),
+                label=f"{strategy} / {predictor}" if predictor else strategy,
+            )
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=0.01)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("look-ups (trained architectures)")
+        ax.set_ylabel(f"regret of {target} (mean over seeds)")
+        ax.set_title(benchmark)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6)
+        written += save_figure(fig, _stem(directory, benchmark, target, "regret"))
+    return written
+
+
+def plot_all(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
+    """Every figure the records support."""
+    return plot_kendall(records, directory) + plot_regret(records, directory)

@@ -1,0 +1,172 @@
+"""Plan a study: turn its experiments into jobs, checking names, options, sizes and what every
+predictor needs before any work starts (a bad study fails at once, with exit status 2)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.errors import ConfigError
+from nasbench_suite.registry.suite import Suite
+from nasbench_suite.specs import Spec
+from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study
+from nasbench_suite.study.jobs import PluginRef
+from nasbench_suite.study.ranking import RankingJob
+from nasbench_suite.study.searching import SearchJob
+
+log = logging.getLogger(__name__)
+
+Job = RankingJob | SearchJob
+
+
+def plan(study: Study, suite: Suite, resolve_device: Callable[[str], str]) -> list[Job]:
+    """Every job of the study, in order, without duplicates (a job in two experiments runs once)."""
+    jobs: dict[str, Job] = {}
+    for experiment in study.experiments:
+        device = resolve_device(experiment.device)
+        planner = plan_ranking if experiment.kind == "ranking" else plan_search
+        for job in planner(experiment, suite, device):
+            jobs.setdefault(job.key(), job)
+    return list(jobs.values())
+
+
+def plugin_ref(suite: Suite, cls: type[Configurable], spec: Spec) -> PluginRef:
+    """How a job refers to a plugin spec: as given, as identified in keys, as labelled."""
+    return PluginRef(spec, suite.identity(cls, spec), suite.label(cls, spec))
+
+
+def _check_seeds(seeds: int) -> None:
+    if seeds < 1:
+        raise ConfigError(f"--seeds: expected at least 1 (got {seeds})")
+
+
+def _uses_gpu(suite: Suite, predictor: Spec | None, device: str) -> bool:
+    return device == "cuda" and predictor is not None and "device" in suite.predictor_class(predictor.name).needs
+
+
+def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[RankingJob]:
+    """Every ranking job of the block. Without named predictors the block runs every fast
+    predictor, leaving out those a benchmark cannot serve (a named one is an error instead)."""
+    train_sizes = sorted(set(experiment.train_sizes))
+    if not train_sizes or train_sizes[0] < 1:
+        raise ConfigError(f"--train-sizes: expected positive integers (got {list(experiment.train_sizes)})")
+    _check_seeds(experiment.seeds)
+    if experiment.test_size is not None and experiment.test_size < 2:
+        raise ConfigError(f"--test-size: expected at least 2 cells (got {experiment.test_size})")
+    if experiment.unlabelled_factor < 0:
+        raise ConfigError(f"--unlabelled-factor: expected a non-negative integer (got {experiment.unlabelled_factor})")
+    named = bool(experiment.predictors)
+    predictors = list(experiment.predictors) or [
+        Spec(name) for name in suite.registry.predictors.names() if suite.predictor_class(name).fast
+    ]
+    if not experiment.benchmarks or not predictors:
+        raise ConfigError("nothing to run: expected at least one benchmark and one predictor")
+    for spec in predictors:
+        suite.check_predictor(spec, device)
+    jobs = []
+    for raw in experiment.benchmarks:
+        bench_spec, target = suite.resolve_benchmark(raw)
+        table = suite.table(bench_spec)
+        benchmark = plugin_ref(suite, suite.benchmark_class(raw.name), bench_spec)
+        served = []
+        for spec in predictors:
+            missing = suite.missing_needs(spec.name, table)
+            if missing:
+                message = f"predictor {spec.name} needs {', '.join(missing)}, which benchmark {raw.name} does not have"
+                if named:
+                    raise ConfigError(message)
+                log.info("skipping: %s", message)
+            else:
+                served.append(spec)
+        pool = len(table.indices_with(target))
+        factor = experiment.unlabelled_factor
+        unlabelled = {spec: "unlabelled" in suite.predictor_class(spec.name).needs for spec in served}
+        largest = train_sizes[-1] * (1 + (factor if any(unlabelled.values()) else 0))
+        test_size = experiment.test_size if experiment.test_size is not None else pool - largest
+        if test_size < 2 or test_size + largest > pool:
+            raise ConfigError(_too_large(raw.name, target, pool, train_sizes[-1], experiment, any(unlabelled.values())))
+        for spec in served:
+            predictor = plugin_ref(suite, suite.predictor_class(spec.name), spec)
+            for train_size in train_sizes:
+                extra = factor * train_size if unlabelled[spec] else 0
+                for seed in range(experiment.seeds):
+                    jobs.append(
+                        RankingJob(
+                            benchmark,
+                            target,
+                            predictor,
+                            train_size,
+                            test_size,
+                            seed,
+                            device,
+                            extra,
+                            experiment.score_train,
+                            _uses_gpu(suite, spec, device),
+                        )  # fmt: skip
+                    )
+    return jobs
+
+
+def _too_large(benchmark: str, target: str, pool: int, train_size: int, experiment: Experiment, pooled: bool) -> str:
+    cells = f"the {pool} cells of benchmark {benchmark} with target {target!r}"
+    extra = f" + unlabelled pool {experiment.unlabelled_factor} x {train_size}" if pooled else ""
+    if experiment.test_size is None:
+        return (
+            f"train size {train_size}{extra} leaves fewer than 2 of {cells} to test on; "
+            f"use smaller --train-sizes (or --unlabelled-factor)"
+        )
+    return f"train size {train_size}{extra} + test size {experiment.test_size} exceeds {cells}"
+
+
+def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[SearchJob]:
+    """Every search job of the block: strategies that use a predictor run once per predictor."""
+    if experiment.budget < 1:
+        raise ConfigError(f"--budget: expected a positive number of look-ups (got {experiment.budget})")
+    _check_seeds(experiment.seeds)
+    if not 0 < experiment.top_fraction < 1:
+        raise ConfigError(f"--top: expected a fraction between 0 and 1 (got {experiment.top_fraction})")
+    strategies = list(experiment.strategies) or [Spec(name) for name in suite.registry.strategies.names()]
+    predictors = list(experiment.predictors) or [Spec(DEFAULT_GUIDE)]
+    for spec in predictors:
+        suite.check_predictor(spec, device)
+    for spec in strategies:
+        suite.strategy(spec)  # names and options, before any work
+    jobs = []
+    for raw in experiment.benchmarks:
+        bench_spec, target = suite.resolve_benchmark(raw)
+        table = suite.table(bench_spec)
+        benchmark = plugin_ref(suite, suite.benchmark_class(raw.name), bench_spec)
+        pool = len(table.indices_with(target))
+        if experiment.budget > pool:
+            raise ConfigError(
+                f"--budget {experiment.budget} exceeds the {pool} cells of {raw.name} with target {target!r}"
+            )
+        for strategy_spec in strategies:
+            cls = suite.strategy_class(strategy_spec.name)
+            strategy = plugin_ref(suite, cls, strategy_spec)
+            guides: list[Spec | None] = list(predictors) if cls.uses_predictor else [None]
+            for spec in guides:
+                if spec is not None:
+                    missing = suite.missing_needs(spec.name, table)
+                    if missing:
+                        raise ConfigError(
+                            f"predictor {spec.name} cannot guide a search on benchmark {raw.name}: it needs "
+                            f"{', '.join(missing)}, which the benchmark does not have"
+                        )
+                guide = plugin_ref(suite, suite.predictor_class(spec.name), spec) if spec else None
+                for seed in range(experiment.seeds):
+                    jobs.append(
+                        SearchJob(
+                            benchmark,
+                            target,
+                            strategy,
+                            guide,
+                            experiment.budget,
+                            seed,
+                            experiment.top_fraction,
+                            device,
+                            _uses_gpu(suite, spec, device),
+                        )  # fmt: skip
+                    )
+    return jobs

@@ -1,0 +1,130 @@
+"""Summarise records into leaderboard tables: one row per ranking group (benchmark, target, train
+size, predictor) and per search group (benchmark, target, top fraction, budget, strategy,
+predictor), with means, bootstrap intervals, failures and ranks. Pure functions of the records."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nasbench_suite.metrics import bootstrap_interval, sample_efficiency_gain_interval
+
+METRICS = ("kendall_tau", "spearman", "pearson", "precision_at_10", "precision_at_100")
+#: Recorded by runs with ``--score-train``: the same metrics on the training cells.
+TRAIN_METRICS = ("train_kendall_tau",)
+COSTS = ("fit_seconds", "predict_seconds", "peak_rss_mb", "peak_cuda_mb")
+RANKING_GROUP = ["benchmark", "target", "train_size", "predictor"]
+SEARCH_GROUP = ["benchmark", "target", "top_fraction", "budget", "strategy", "predictor"]
+SEARCH_FIELDS = (
+    "lookups_to_target", "reached_target", "lookups_to_best", "reached_best", "expected_random_to_target",
+    "expected_random_to_best", "seconds",
+)  # fmt: skip
+
+#: A quoted option value that is a path (records of suite 0.1.0 carry no labels).
+_PATH_OPTION = re.compile(r"[,:]\w+='[^']*/[^']*'(?=,|$)")
+
+
+def label(record: dict[str, Any], role: str) -> str | None:
+    """How leaderboards show the record's benchmark / predictor / strategy: its label, or for older
+    records the spec without options that name a path."""
+    if record.get(f"{role}_label") is not None:
+        return record[f"{role}_label"]
+    spec = record.get(role)
+    if spec is None:
+        return None
+    stripped = _PATH_OPTION.sub("", spec).replace(":,", ":")
+    return stripped[:-1] if stripped.endswith(":") else stripped
+
+
+def _frame(records: list[dict[str, Any]], roles: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records)
+    for role in roles:
+        frame[f"{role}_shown"] = [label(record, role) or "—" for record in records]
+        frame[role] = frame[role].fillna("—")
+    for column in numeric:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce") if column in frame else np.nan
+    return frame
+
+
+def first_error(group: pd.DataFrame) -> str:
+    """The error message of the group's first failed record ("" when none failed)."""
+    errors = group.loc[group["status"] != "ok", "error"].dropna()
+    return errors.iloc[0] if len(errors) else ""
+
+
+def rank_within(table: pd.DataFrame, by: list[str], column: str) -> pd.Series:
+    """Rank 1 = highest ``column`` within each ``by`` group; missing values rank last."""
+    return table.groupby(by)[column].rank(ascending=False, method="min", na_option="bottom").astype(int)
+
+
+def _shown(group: pd.DataFrame, roles: tuple[str, ...]) -> dict[str, Any]:
+    return {f"{role}_label": group[f"{role}_shown"].iloc[0] for role in roles}
+
+
+def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per (benchmark, target, train size, predictor): mean/std over seeds, 95% bootstrap
+    interval of the mean Kendall tau, costs, counts of finished / failed / undefined runs, and rank."""
+    if not records:
+        return pd.DataFrame(columns=[*RANKING_GROUP, "rank"])
+    roles = ("benchmark", "predictor")
+    frame = _frame(records, roles, (*METRICS, *TRAIN_METRICS, *COSTS))
+    rows = []
+    for key, group in frame.groupby(RANKING_GROUP, sort=True):
+        ok = group[group["status"] == "ok"]
+        row: dict[str, Any] = dict(zip(RANKING_GROUP, key)) | _shown(group, roles)
+        row["seeds"] = int(len(ok))
+        row["failed"] = int((group["status"] != "ok").sum())
+        row["undefined"] = int(ok["kendall_tau"].isna().sum())
+        for metric in (*METRICS, *TRAIN_METRICS):
+            row[f"{metric}_mean"] = ok[metric].mean()
+            row[f"{metric}_std"] = ok[metric].std(ddof=1) if ok[metric].count() > 1 else np.nan
+        row["kendall_tau_ci_low"], row["kendall_tau_ci_high"] = bootstrap_interval(ok["kendall_tau"].to_numpy())
+        row["fit_seconds"] = ok["fit_seconds"].mean()
+        row["predict_seconds"] = ok["predict_seconds"].mean()
+        row["peak_rss_mb"] = ok["peak_rss_mb"].max()
+        row["peak_cuda_mb"] = ok["peak_cuda_mb"].max()
+        row["device"] = ", ".join(sorted(set(ok["device"].dropna()))) if "device" in ok and len(ok) else ""
+        row["first_error"] = first_error(group)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["rank"] = rank_within(table, ["benchmark", "target", "train_size"], "kendall_tau_mean")
+    return table.sort_values(["benchmark", "target", "train_size", "rank", "predictor"]).reset_index(drop=True)
+
+
+def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per (benchmark, target, top fraction, budget, strategy, predictor), ranked by SEG:
+    the gain with its 95% interval, hit rate, median look-ups, look-ups to the best cell."""
+    if not records:
+        return pd.DataFrame(columns=[*SEARCH_GROUP, "rank"])
+    roles = ("benchmark", "strategy", "predictor")
+    frame = _frame(records, roles, ("budget",))
+    for column in SEARCH_FIELDS:
+        if column not in frame:  # every search failed: no outcome fields at all
+            frame[column] = np.nan
+    frame["budget"] = frame["budget"].fillna(0).astype(int)
+    rows = []
+    for key, group in frame.groupby(SEARCH_GROUP, sort=True):
+        ok = group[group["status"] == "ok"]
+        row: dict[str, Any] = dict(zip(SEARCH_GROUP, key)) | _shown(group, roles)
+        row["seeds"] = int(len(ok))
+        row["failed"] = int((group["status"] != "ok").sum())
+        for goal in ("target", "best"):
+            reached = ok[f"reached_{goal}"].astype(bool)
+            row[f"missed_{goal}"] = int((~reached).sum())
+            row[f"hit_rate_{goal}"] = float(reached.mean()) if len(ok) else np.nan
+            lookups = ok[f"lookups_to_{goal}"].to_numpy(dtype=np.float64)
+            expected = float(ok[f"expected_random_to_{goal}"].iloc[0]) if len(ok) else np.nan
+            row[f"expected_random_to_{goal}"] = expected
+            row[f"lookups_to_{goal}_mean"] = lookups.mean() if len(lookups) else np.nan
+            row[f"lookups_to_{goal}_median"] = float(np.median(lookups)) if len(lookups) else np.nan
+            gain = sample_efficiency_gain_interval(lookups, expected)
+            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain
+        row["seconds"] = pd.to_numeric(ok["seconds"]).mean() if len(ok) else np.nan
+        row["first_error"] = first_error(group)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["rank"] = rank_within(table, ["benchmark", "target", "top_fraction"], "seg_target")
+    return table.sort_values(["benchmark", "target", "top_fraction", "rank"]).reset_index(drop=True)
