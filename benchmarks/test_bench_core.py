@@ -60,3 +60,17 @@ def test_graf_features_of_423k_nb101_cells(benchmark, suite):
     tiled = archs[np.resize(np.arange(len(archs)), 423_624)]
     features = benchmark.pedantic(graf_features, args=(tiled,), rounds=1, iterations=1)
     assert features.shape == (423_624, 47)
+
+
+def test_load_and_join_a_column_per_cell(benchmark, tmp_path):
+    """The whole table path with per-cell columns: load NB201 and join a 15,625-row file (a fresh
+    context each round, so nothing is cached)."""
+    import numpy as np
+    import pandas as pd
+
+    ids = load_suite().table("nb201-cifar10").archs.ids
+    path = tmp_path / "gdas.csv"
+    pd.DataFrame({"arch": ids, "gdas_acc": np.random.default_rng(0).random(len(ids))}).to_csv(path, index=False)
+    spec = Spec("nb201-cifar10", {"columns": str(path), "supernet": "gdas_acc"})
+    table = benchmark(lambda: load_suite().table(spec))
+    assert len(table) == 15625 and "supernet" in table.archs.costs

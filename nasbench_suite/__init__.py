@@ -15,12 +15,15 @@ from typing import Any
 from nasbench_suite._version import __version__
 from nasbench_suite.contracts.architectures import INPUT, OUTPUT, PAD, Architectures, SearchSpace, from_lists
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
+from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.contracts.context import SuiteContext
+from nasbench_suite.contracts.guide import Guide
 from nasbench_suite.contracts.hookspecs import hookimpl
-from nasbench_suite.contracts.network_builder import NetworkBuilder
+from nasbench_suite.contracts.network_builder import GeneratedWeight, GeneratesWeights, NetworkBuilder
 from nasbench_suite.contracts.predictor import FitContext, Predictor, check_predictions, suite_of
-from nasbench_suite.contracts.strategy import Guide, SearchStrategy, SearchTask
+from nasbench_suite.contracts.strategy import SearchStrategy, SearchTask
 from nasbench_suite.data.cache import CACHE_ENV, cache_dir
+from nasbench_suite.data.columns import file_row, numeric_columns, read_frame
 from nasbench_suite.data.files import file_identity
 from nasbench_suite.errors import (
     AmbiguousNameError,
@@ -72,7 +75,10 @@ __all__ = [
     "Architectures",
     "Benchmark",
     "BenchmarkTable",
+    "Claim",
     "FitContext",
+    "GeneratedWeight",
+    "GeneratesWeights",
     "Guide",
     "INPUT",
     "NetworkBuilder",
@@ -110,6 +116,9 @@ __all__ = [
     "CACHE_ENV",
     "cache_dir",
     "file_identity",
+    "file_row",
+    "numeric_columns",
+    "read_frame",
     *_LAZY,
     "__version__",
 ]

@@ -131,3 +131,41 @@ def bootstrap_interval(
         rng=np.random.default_rng(seed),
     )
     return (float(result.confidence_interval.low), float(result.confidence_interval.high))
+
+
+def paired_difference_interval(
+    subject: np.ndarray, baseline: np.ndarray, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean of ``subject - baseline`` over paired runs (the same seed and cells) with its percentile
+    bootstrap interval; ``nan`` bounds with fewer than two pairs."""
+    differences = np.asarray(subject, dtype=np.float64) - np.asarray(baseline, dtype=np.float64)
+    if differences.size == 0:
+        return (math.nan, math.nan, math.nan)
+    low, high = bootstrap_interval(differences, confidence, seed=seed)
+    return (float(differences.mean()), low, high)
+
+
+def gain_ratio_interval(
+    subject_lookups: np.ndarray,
+    baseline_lookups: np.ndarray,
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """How many times the subject's sample-efficiency gain is the baseline's on one benchmark
+    (= mean baseline look-ups / mean subject look-ups), with a percentile bootstrap interval that
+    resamples each side's runs independently; ``nan`` bounds with fewer than two runs a side."""  # fmt: skip
+    subject = np.asarray(subject_lookups, dtype=np.float64)
+    baseline = np.asarray(baseline_lookups, dtype=np.float64)
+    if subject.size == 0 or baseline.size == 0:
+        return (math.nan, math.nan, math.nan)
+    ratio = float(baseline.mean() / subject.mean())
+    if subject.size < 2 or baseline.size < 2:
+        return (ratio, math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    ratios = baseline[rng.integers(baseline.size, size=(resamples, baseline.size))].mean(axis=1) / subject[
+        rng.integers(subject.size, size=(resamples, subject.size))
+    ].mean(axis=1)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(ratios, [alpha, 1 - alpha])
+    return (ratio, float(low), float(high))

@@ -187,7 +187,7 @@ def test_leaderboard_of_missing_results_is_a_one_line_error(tmp_path, capsys):
 def test_the_committed_search_results_render(capsys):
     from pathlib import Path
 
-    code, out, _ = _run(capsys, "leaderboard", str(Path(__file__).parents[1] / "results" / "search"))
+    code, out, _ = _run(capsys, "leaderboard", str(Path(__file__).parents[1] / "results" / "search" / "v0.1"))
     assert code == 0 and "predictor-smart-subset" in out and "SEG (95% CI)" in out
 
 
@@ -205,7 +205,7 @@ def test_a_benchmark_label_shows_its_name_and_options_without_paths(tmp_path, ca
     assert code == 0 and "| nb101 " in out and str(path) not in out
     [record] = _records(tmp_path)
     assert record["benchmark_spec"] == f"nb101:path={str(path)!r}"  # the path is kept for information
-    assert record["benchmark"].startswith("nb101:path='energy_4V9E_estimate.tfrecord@sha256:")
+    assert record["benchmark"].startswith("nb101:epochs=108,path='energy_4V9E_estimate.tfrecord@sha256:")
 
 
 def test_listings(capsys):
@@ -219,7 +219,7 @@ def test_listings(capsys):
     code, out, _ = _run(capsys, "benchmarks", "--json")
     sizes = {row["name"]: row["cells"] for row in json.loads(out)}
     assert sizes["nb201-cifar10"] == 15625 and sizes["nb101"] == 151644 and sizes["analognas-cifar10"] == 15625
-    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 18 and sizes["nb201-cifar10-valid"] == 9445
+    assert sizes["nasbench-graph-proteins"] == 2021 and len(sizes) == 20 and sizes["nb201-cifar10-valid"] == 9445
     assert sizes["nb101-oneshot"] == 1000 and sizes["nb201-supernet"] is None  # listed, never trained here
     expected = {row["name"]: row["expected_cells"] for row in json.loads(out)}
     assert expected["nb201-supernet"] == 1000
@@ -231,3 +231,8 @@ def test_listings(capsys):
     assert "evolution:" in out and "predictor-full:" in out and "[guided by a predictor]" in out
     code, out, _ = _run(capsys, "plugins")
     assert "search strategies: random" in out and "strategys" not in out and "(None None)" not in out
+
+
+def test_first_seed_shifts_the_seeds(tmp_path, capsys):
+    code, _, _ = _run(capsys, "run", *TINY, "--first-seed", "7", "--predictor", "param-count", "--out", str(tmp_path))
+    assert code == 0 and {r["seed"] for r in _records(tmp_path)} == {7, 8}

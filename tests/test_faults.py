@@ -27,7 +27,7 @@ EXPECTED_ERRORS = {
 
 
 def _by_predictor(directory):
-    return {r["predictor"]: r for r in load_records([directory])}
+    return {r["predictor_label"]: r for r in load_records([directory])}
 
 
 def test_every_fault_is_recorded_and_every_other_run_finishes(tmp_path, capsys, fault_plugins):
@@ -74,7 +74,7 @@ def test_a_hanging_search_times_out_and_the_others_finish(tmp_path, capsys, faul
     args += ["--strategy", "random", "--strategy", "predictor-full:initial=10,batch=10", "--predictor", "fault-hangs"]
     assert main([*args, "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    records = {r["strategy"]: r for r in load_records([tmp_path])}
+    records = {r["strategy_label"]: r for r in load_records([tmp_path])}
     assert records["random"]["status"] == "ok"
     guided = records["predictor-full:batch=10,initial=10"]
     assert guided["status"] == "error" and "timed out after 4 s" in guided["error"]

@@ -193,3 +193,13 @@ def test_file_options_are_identified_by_content_and_left_off_labels(tmp_path, fa
     second.write_bytes(b"other bytes")
     assert faulty_suite.identity(cls, Spec("ghn", {"data": str(second)})) not in identities
     assert Suite.label(cls, specs[0]) == "ghn:steps=5"
+
+
+def test_a_run_is_identified_by_its_effective_configuration(faulty_suite):
+    cls = faulty_suite.predictor_class("onehot-xgb")
+    implicit = faulty_suite.identity(cls, Spec("onehot-xgb"))
+    explicit = faulty_suite.identity(cls, Spec("onehot-xgb", {"n_estimators": 500}))
+    assert implicit == explicit  # the default spelled out is the same run
+    assert implicit != faulty_suite.identity(cls, Spec("onehot-xgb", {"n_estimators": 50}))
+    assert "n_estimators=500" in implicit and "random_state" not in implicit  # the harness sets that one
+    assert Suite.label(cls, Spec("onehot-xgb")) == "onehot-xgb"  # labels show what was asked for

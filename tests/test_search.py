@@ -8,30 +8,15 @@ import json
 
 import numpy as np
 import pytest
-from conftest import make_search_job
+from conftest import make_search_job, oracle_class
 
-from nasbench_suite import ConfigError, FitContext, Guide, Predictor, SearchStrategy, SearchTask, hookimpl
+from nasbench_suite import ConfigError, Guide, SearchStrategy, SearchTask, hookimpl
 from nasbench_suite.cli import main
 from nasbench_suite.contracts.strategy import SearchFinished
 from nasbench_suite.errors import StrategyError
 from nasbench_suite.registry import Suite, load_registry
 from nasbench_suite.study.searching import first_hit, target_set
 from nasbench_suite.study.summaries import summarise_search
-
-
-class Oracle(Predictor):
-    """Predicts the true NB201 test accuracy (looked up by cell id): guidance at its best."""
-
-    name = "oracle"
-    needs = frozenset({"labels"})
-    truth: dict = {}
-
-    def fit(self, archs, y, context: FitContext | None = None):
-        self.fitted_ = True
-        return self
-
-    def predict(self, archs):
-        return np.array([self.truth[cell] for cell in archs.ids])
 
 
 class EvaluatesTwice(SearchStrategy):
@@ -52,7 +37,7 @@ class PastTheBudget(SearchStrategy):
 class TestPlugin:
     @hookimpl
     def register_predictors(self):
-        return [Oracle]
+        return [self.oracle]
 
     @hookimpl
     def register_search_strategies(self):
@@ -61,9 +46,9 @@ class TestPlugin:
 
 @pytest.fixture(scope="module")
 def oracle_suite(suite):
-    table = suite.table("nb201-cifar10")
-    Oracle.truth = dict(zip(table.archs.ids, table.targets["test_accuracy"]))
-    return Suite(load_registry({"test-plugin": TestPlugin()}))
+    plugin = TestPlugin()
+    plugin.oracle = oracle_class(suite)
+    return Suite(load_registry({"test-plugin": plugin}))
 
 
 def _search(suite, strategy, seed=0, budget=300, predictor=None, top=0.001):
@@ -146,11 +131,12 @@ def test_stopping_at_the_best_changes_nothing_recorded(suite, strategy):
     table = suite.table("nb201-cifar10")
     values = table.targets["test_accuracy"]
     top, best = target_set(values, 0.01), np.flatnonzero(values == values.max())
+    pool = np.flatnonzero(np.isfinite(values))
     orders = []
     for goals in ((), (top, best)):
         task = SearchTask(table, "test_accuracy", 600, np.random.default_rng(4), goals=goals)
         predictor = suite.predictor("onehot-xgb:n_estimators=20")
-        task.guide = Guide(predictor, table.archs, lambda p, cells, y: p.fit(table.archs[cells], y))
+        task.guide = Guide(predictor, table.archs, lambda p, cells, y: p.fit(table.archs[cells], y), pool)
         with contextlib.suppress(SearchFinished):
             suite.strategy(parse_spec(strategy, "search strategy")).search(task)
         orders.append(task.evaluated)
@@ -173,7 +159,7 @@ def test_smart_subset_scores_neighbours_of_the_best_cells(suite):
     assert len(candidates) == 30 and len(set(candidates.tolist())) == 30
     first = [c for c in table.neighbours(int(ranked[0])).tolist() if c not in ranked]  # the best parent's
     assert set(candidates[: len(first)].tolist()) == set(first) and not set(candidates) & set(ranked.tolist())
-    with pytest.raises(ConfigError, match="proposer: expected one of mutation"):
+    with pytest.raises(ConfigError, match="proposer must be one of mutation"):
         SmartSubsetSearch(proposer="nope").validate()
 
 
@@ -217,7 +203,7 @@ def test_a_search_whose_runs_all_fail_ends_with_its_failures_table(tmp_path, cap
             ["--strategy", "evolution:size=3"],
             "search strategy evolution: unknown option 'size'; expected one of population",
         ),
-        (["--strategy", "predictor-smart-subset:proposer=magic"], "proposer: expected one of mutation"),
+        (["--strategy", "predictor-smart-subset:proposer=magic"], "proposer must be one of mutation"),
         (["--strategy", "predictor-full:initial=1"], "initial must be an integer >= 2 (got 1)"),
         (["--budget", "0"], "--budget: expected a positive number"),
         (["--budget", "20000"], "exceeds the 15625 cells"),

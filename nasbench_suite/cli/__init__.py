@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SuiteError as exc:
         print(f"nasbench-suite: error: {one_line(exc)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader of the output stopped (e.g. `| head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def one_line(error: Exception) -> str:

@@ -4,6 +4,7 @@ one path for all three, from options to an :class:`Experiment` to the study mech
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ from nasbench_suite.study.records import ResultsStore, load_records
 from nasbench_suite.study.report import check_format, render
 from nasbench_suite.study.runner import execute
 
+#: A study's title and notes, written beside its records so that the directory re-renders as it was.
+STUDY_FILE = "study.json"
+
 
 def _specs(texts: list[str] | None, what: str) -> tuple[Spec, ...]:
     return tuple(parse_spec(text, what) for text in texts or [])
@@ -30,6 +34,7 @@ def experiment_from_args(kind: str, args: argparse.Namespace) -> Experiment:
     """The experiment that ``run`` (``ranking``) or ``search`` options describe."""
     benchmarks = _specs(args.benchmark or [DEFAULT_BENCHMARK], "benchmark")
     common = {"benchmarks": benchmarks, "predictors": _specs(args.predictor, "predictor"), "seeds": args.seeds}
+    common["first_seed"] = args.first_seed
     common["device"] = args.device or "auto"
     if kind == "ranking":
         return Experiment(
@@ -84,30 +89,40 @@ def cmd_study(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentP
 
 def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
     """Plan the study (every check before any work), execute what is not done yet, append every
-    record, print the study's report and write the directory's."""
+    record, print the study's report and write the directory's. Interrupted at any point (Ctrl-C),
+    it keeps every finished record and exits with 130."""
     check_format(args.format)
     store = ResultsStore(args.out)
+    try:
+        return _run_study(study, args, suite, store)
+    except KeyboardInterrupt:
+        print(
+            f"nasbench-suite: interrupted; finished jobs are saved in {store.path}; re-run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: ResultsStore) -> int:
     with make_executor(suite, args.jobs, Limits(args.timeout, args.memory_limit), args.scheduler) as executor:
         jobs = plan(study, suite, executor.resolve_device)
-        try:
-            outcome = execute(jobs, store, executor, force=args.force)
-        except KeyboardInterrupt:
-            print(
-                f"nasbench-suite: interrupted; finished jobs are saved in {store.path}; "
-                "re-run the same command to resume",
-                file=sys.stderr,
-            )
-            return 130
+        outcome = execute(jobs, store, executor, force=args.force)
     records = load_records([args.out])  # the latest record of each job
     keys = {job.key() for job in jobs}
-    print(render([r for r in records if r["key"] in keys], args.format), end="")
+    claims = [claim for claim, _ in suite.registry.claims]
+    print(render([r for r in records if r["key"] in keys], args.format, claims), end="")
     board = Path(args.out) / "leaderboard.md"
-    title = f"# {study.title}" if study.title else "# Leaderboard"
+    produced = f"Produced by `nasbench-suite {shlex.join(args.argv)}`; every record is in `{store.path.name}`."
+    if study.title or study.notes:  # kept beside the records, for re-rendering the directory later
+        (Path(args.out) / STUDY_FILE).write_text(
+            json.dumps({"title": study.title, "notes": list(study.notes)}, indent=2)
+        )
+    title = study.title or "Leaderboard"
     notes = "".join(f"{note}\n\n" for note in study.notes)
-    board.write_text(
-        f"{title}\n\nProduced by `nasbench-suite {shlex.join(args.argv)}`; every record is in "
-        f"`{store.path.name}`.\n\n{notes}" + render(records, "markdown")
-    )
+    board.write_text(f"# {title}\n\n{produced}\n\n{notes}" + render(records, "markdown", claims))
+    if args.command == "study":
+        page = render(records, "html", claims, title, (produced, *study.notes))
+        (Path(args.out) / "report.html").write_text(page)
     if args.plot:
         for path in plot_all(records, args.plot):
             print(f"wrote {path}", file=sys.stderr)
@@ -120,7 +135,12 @@ def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
 def cmd_leaderboard(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
     check_format(args.format)
     records = load_records(args.results)
-    text = render(records, args.format)
+    title, notes = "", ()
+    study_file = Path(args.results[0]) / STUDY_FILE
+    if len(args.results) == 1 and study_file.is_file():
+        study = json.loads(study_file.read_text())
+        title, notes = study.get("title", ""), tuple(study.get("notes", ()))
+    text = render(records, args.format, [claim for claim, _ in suite.registry.claims], title, notes)
     if args.output:
         Path(args.output).write_text(text)
     else:

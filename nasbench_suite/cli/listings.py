@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
+from typing import Any
 
 from nasbench_suite.errors import SuiteError
+from nasbench_suite.registry.registry import Kind
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.specs import Spec
 
@@ -72,45 +75,33 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
     return 0
 
 
-def cmd_predictors(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+def _list_kind(
+    args: argparse.Namespace, kind: Kind, fields: Callable[[Any], dict[str, Any]], line: Callable[[dict], str]
+) -> int:
+    """Print every entry of ``kind``: its name, plugin, options, description and ``fields``."""
     rows = []
-    for name in suite.registry.predictors.names():
-        entry = suite.registry.predictors.get(name)
-        rows.append(
-            {
-                "name": name,
-                "needs": sorted(entry.cls.needs),
-                "fast": entry.cls.fast,
-                "plugin": entry.plugin.name,
-                "params": entry.cls.param_names(),
-                "description": entry.cls.description,
-            }
-        )
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
-            print(f"{row['name']}: {row['description']} [needs: {', '.join(row['needs']) or 'nothing'}]")
+    for name in kind.names():
+        entry = kind.get(name)
+        common = {"name": name, "plugin": entry.plugin.name, "params": entry.cls.param_names()}
+        rows.append({**common, **fields(entry.cls), "description": entry.cls.description})
+    print(json.dumps(rows, indent=2) if args.json else "\n".join(line(row) for row in rows))
     return 0
+
+
+def cmd_predictors(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    return _list_kind(
+        args,
+        suite.registry.predictors,
+        lambda cls: {"needs": sorted(cls.needs), "fast": cls.fast},
+        lambda row: f"{row['name']}: {row['description']} [needs: {', '.join(row['needs']) or 'nothing'}]",
+    )
 
 
 def cmd_strategies(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
-    rows = []
-    for name in suite.registry.strategies.names():
-        entry = suite.registry.strategies.get(name)
-        rows.append(
-            {
-                "name": name,
-                "uses_predictor": entry.cls.uses_predictor,
-                "plugin": entry.plugin.name,
-                "params": entry.cls.param_names(),
-                "description": entry.cls.description,
-            }
-        )
-    if args.json:
-        print(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
-            guided = " [guided by a predictor]" if row["uses_predictor"] else ""
-            print(f"{row['name']}: {row['description']}{guided}")
-    return 0
+    guided = " [guided by a predictor]"
+    return _list_kind(
+        args,
+        suite.registry.strategies,
+        lambda cls: {"uses_predictor": cls.uses_predictor},
+        lambda row: f"{row['name']}: {row['description']}{guided if row['uses_predictor'] else ''}",
+    )

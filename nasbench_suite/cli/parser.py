@@ -70,6 +70,12 @@ def _output_options(parser: argparse.ArgumentParser, out: str, out_help: str) ->
     group.add_argument("--plot", metavar="DIR", help="also write the report's figures (PNG + SVG) to DIR")
 
 
+def _seed_options(parser: argparse.ArgumentParser, kind: str) -> None:
+    seeds = DEFAULT_SEEDS[kind]
+    parser.add_argument("--seeds", type=int, default=seeds, help=f"number of seeds 0..N-1 (default {seeds})")
+    parser.add_argument("--first-seed", type=int, default=0, help="start the seeds at K: K..K+N-1 (default 0)")
+
+
 def _spec_option(parser: argparse.ArgumentParser, name: str, help: str) -> None:
     parser.add_argument(f"--{name}", action="append", metavar="NAME[:key=value,...]", help=help)
 
@@ -96,12 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(DEFAULT_TRAIN_SIZES),
         help=f"comma-separated training-set sizes (default {sizes})",
     )
-    run.add_argument(
-        "--seeds",
-        type=int,
-        default=DEFAULT_SEEDS["ranking"],
-        help=f"number of seeds 0..N-1 (default {DEFAULT_SEEDS['ranking']})",
-    )
+    _seed_options(run, "ranking")
     run.add_argument(
         "--test-size",
         type=test_size,
@@ -128,12 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--budget", type=int, default=DEFAULT_BUDGET, help=f"look-ups per search (default {DEFAULT_BUDGET})"
     )
-    search.add_argument(
-        "--seeds",
-        type=int,
-        default=DEFAULT_SEEDS["search"],
-        help=f"number of seeds 0..N-1 (default {DEFAULT_SEEDS['search']})",
-    )
+    _seed_options(search, "search")
     search.add_argument(
         "--top",
         type=float,

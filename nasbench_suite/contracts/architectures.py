@@ -88,6 +88,13 @@ class Architectures:
             costs={name: values[index] for name, values in self.costs.items()},
         )
 
+    def without_cost(self, name: str) -> Architectures:
+        """The same cells without the cost ``name`` (itself when it has none)."""
+        if name not in self.costs:
+            return self
+        costs = {key: values for key, values in self.costs.items() if key != name}
+        return Architectures(self.space, self.ids, self.adjacency, self.operations, costs)
+
     @property
     def num_nodes(self) -> np.ndarray:
         """Number of used nodes in each cell."""

@@ -103,6 +103,15 @@ class Benchmark(Configurable, abc.ABC):
         file. ``context`` gives the run's other plugins (another benchmark's table, a network
         builder); a benchmark that needs none may ignore it."""
 
+    def target_names(self) -> tuple[str, ...]:
+        """The metrics this configuration offers (the class's ``targets``; a benchmark whose targets
+        depend on its options, e.g. the columns of a user's file, overrides it)."""
+        return tuple(self.targets)
+
+    def default_target_name(self) -> str:
+        """The metric predicted when a spec names none (the class's ``default_target``)."""
+        return self.default_target
+
     def expected_size(self) -> int | None:
         """How many cells :meth:`load` will return, if known without loading (listings show it for
         benchmarks that are not cheap to load)."""

@@ -57,6 +57,19 @@ class Configurable:
         return names
 
     @classmethod
+    def resolved_options(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """``options`` with every other option the user may set at its default: the configuration a
+        spec really runs (what identifies a run, so that a changed default is new work)."""
+        if cls.__init__ is object.__init__:
+            return dict(options)
+        defaults = {
+            name: parameter.default
+            for name, parameter in list(inspect.signature(cls.__init__).parameters.items())[1:]
+            if parameter.default is not inspect.Parameter.empty and name not in cls.harness_options
+        }
+        return {**defaults, **options}
+
+    @classmethod
     def user_options(cls) -> list[str]:
         """The options a user may set (those the harness does not set)."""
         return [name for name in cls.param_names() if name not in cls.harness_options]

@@ -1,7 +1,8 @@
 """Every extension point of the suite, in one place.
 
 Plugins implement these hooks with :data:`hookimpl` and are discovered through the entry-point
-group ``nasbench_suite``. Each ``register_*`` hook takes no arguments and returns a list of classes;
+group ``nasbench_suite``. Each ``register_*`` hook takes no arguments and returns a list of classes
+(``register_claims``: of :class:`~nasbench_suite.Claim` instances);
 the registry validates what comes back (names, base classes, declarations, clashes) and names the
 plugin on any problem, leaving that class out while every other plugin keeps working. Hooks are
 called with keyword arguments only, so an implementation may accept fewer arguments than a spec
@@ -34,6 +35,12 @@ def register_benchmarks() -> list[type]:
 @hookspec
 def register_search_strategies() -> list[type]:
     """Return search-strategy classes (subclasses of :class:`nasbench_suite.SearchStrategy`)."""
+
+
+@hookspec
+def register_claims() -> list:
+    """Return :class:`nasbench_suite.Claim` instances: the claims of a method's paper, each with the
+    comparison that tests it, which reports evaluate wherever their records allow."""
 
 
 @hookspec

@@ -13,18 +13,55 @@ versions; the defaults are the networks the benchmark tables were trained with.
 
 A builder may also offer the space's weight-sharing *supernet* (:meth:`NetworkBuilder.supernet`):
 one module holding every candidate operation, whose ``forward(x, archs, index)`` runs the single
-path of cell ``archs[index]`` with the shared weights.
+path of cell ``archs[index]`` with the shared weights. A supernet that also implements
+:class:`GeneratesWeights` tells a graph hypernetwork which of its weights to generate for a cell.
 """
 
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Protocol, runtime_checkable
 
 from nasbench_suite.contracts.architectures import Architectures
 
 if TYPE_CHECKING:
     import torch
+
+
+class GeneratedWeight(NamedTuple):
+    """One weight a hypernetwork generates for a cell: the parameter ``name`` in the supernet, the
+    DAG ``node`` whose operation it belongs to, the cell's ``position`` in the network, and its shape:
+    a ``width x width x kernel x kernel`` convolution of which the path uses the leading
+    ``out_channels x in_channels``."""
+
+    name: str
+    node: int
+    position: int
+    width: int
+    kernel: int
+    out_channels: int
+    in_channels: int
+
+
+@runtime_checkable
+class GeneratesWeights(Protocol):
+    """A weight-sharing network whose convolutions a graph hypernetwork can generate."""
+
+    def generated_names(self) -> list[str]:
+        """Every parameter that may be generated (the hypernetwork never trains these itself)."""
+        ...
+
+    def generated_kinds(self) -> list[tuple[int, int]]:
+        """The ``(width, kernel)`` of every weight that may be generated."""
+        ...
+
+    def cell_positions(self) -> int:
+        """How many cells the network stacks."""
+        ...
+
+    def generated(self, archs: Architectures, index: int) -> list[GeneratedWeight]:
+        """The weights to generate for cell ``archs[index]``."""
+        ...
 
 
 class NetworkBuilder(abc.ABC):

@@ -14,23 +14,26 @@ been evaluated (the harness's stopping goals), the next :meth:`SearchTask.evalua
 search for the strategy. A strategy that does costly work between look-ups (fitting a predictor)
 may check :attr:`SearchTask.finished` first.
 
-Strategies that use a predictor (``uses_predictor = True``) get it as :attr:`SearchTask.guide`,
-which fits and scores it with what the predictor needs (an unlabelled pool, the suite's context).
+Strategies that use a predictor (``uses_predictor = True``) get it as :attr:`SearchTask.guide`
+(:class:`~nasbench_suite.contracts.guide.Guide`), which fits and scores it with what the predictor
+needs (an unlabelled pool, the suite's context), as one model or a bootstrap ensemble.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Sequence
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from nasbench_suite.contracts.architectures import Architectures
 from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
-from nasbench_suite.contracts.predictor import Predictor, check_predictions
 from nasbench_suite.errors import StrategyError
+
+if TYPE_CHECKING:
+    from nasbench_suite.contracts.guide import Guide
 
 
 class SearchFinished(BaseException):
@@ -52,7 +55,7 @@ class SearchTask:
     ) -> None:
         self._table = table
         self._values = np.asarray(table.targets[target], dtype=np.float64)
-        self.archs: Architectures = table.archs
+        self.archs: Architectures = table.archs.without_cost(target)  # the target is no cost to read
         #: True for the cells that have a value for the target: the cells a search may evaluate.
         self.has_value: np.ndarray = np.isfinite(self._values)
         self.budget: int = min(int(budget), int(self.has_value.sum()))
@@ -135,39 +138,6 @@ def _repeats(cells: np.ndarray) -> np.ndarray:
     repeated = np.ones(len(cells), dtype=bool)
     repeated[first] = False
     return repeated
-
-
-class Guide:
-    """The predictor that guides a search, fitted and scored the way the harness fits predictors.
-
-    ``fit(cells)`` fits a fresh copy of the predictor on evaluated cells and their values (or on no
-    labels, for a label-free predictor such as a zero-cost proxy or a hypernetwork), with an
-    unlabelled pool of unevaluated cells where the predictor asks for one; the fitted copy's
-    :meth:`score` returns checked scores (one finite float per cell).
-    """
-
-    def __init__(
-        self,
-        predictor: Predictor,
-        archs: Architectures,
-        fit: Callable[[Predictor, np.ndarray, np.ndarray], Predictor],
-    ) -> None:
-        self.predictor = predictor
-        self._archs = archs
-        self._fit = fit
-
-    @property
-    def needs_labels(self) -> bool:
-        return "labels" in self.predictor.needs
-
-    def fit(self, cells: np.ndarray, values: np.ndarray, predictor: Predictor | None = None) -> Predictor:
-        """A fitted copy of the guide (or of ``predictor``) on ``cells`` with their ``values``."""
-        return self._fit((predictor or self.predictor).clone(), np.asarray(cells), np.asarray(values))
-
-    def score(self, fitted: Predictor, cells: np.ndarray) -> np.ndarray:
-        """``fitted``'s scores of ``cells`` (a :class:`PredictorError` unless one finite float each)."""
-        cells = np.asarray(cells, dtype=np.int64)
-        return check_predictions(fitted.predict(self._archs[cells]), len(cells))
 
 
 class SearchStrategy(Configurable, abc.ABC):

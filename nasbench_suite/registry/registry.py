@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from nasbench_suite.contracts.benchmark import Benchmark
+from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, is_known_need
 from nasbench_suite.contracts.strategy import SearchStrategy
@@ -84,6 +85,7 @@ class Registry:
         )
         for kind in self.kinds:
             self._collect(kind)
+        self.claims: list[tuple[Claim, PluginInfo]] = self._collect_claims()
 
     @property
     def kinds(self) -> tuple[Kind, ...]:
@@ -114,6 +116,28 @@ class Registry:
                     self._fail(plugin_name, f'plugin "{plugin_name}" ({kind.hook}): {problem}')
                     continue
                 self._add(kind, Entry(cls.name, cls, self._plugin_info(plugin_name)))
+
+    def _collect_claims(self) -> list[tuple[Claim, PluginInfo]]:
+        """Every claim the plugins register, with the plugin that registered it."""
+        claims = []
+        for impl in self.loaded.manager.hook.register_claims.get_hookimpls():
+            try:
+                returned = list(impl.function() or [])
+            except Exception as exc:  # isolate the plugin, report it by name
+                self._fail(
+                    impl.plugin_name,
+                    f'plugin "{impl.plugin_name}" raised in register_claims: {type(exc).__name__}: {exc}',
+                )
+                continue
+            for claim in returned:
+                if isinstance(claim, Claim):
+                    claims.append((claim, self._plugin_info(impl.plugin_name)))
+                else:
+                    self._fail(
+                        impl.plugin_name,
+                        f'plugin "{impl.plugin_name}" (register_claims): expected Claim instances (got {claim!r})',
+                    )
+        return claims
 
     def _add(self, kind: Kind, entry: Entry) -> None:
         name, plugin = entry.name, entry.plugin.name
@@ -157,7 +181,8 @@ def _class_problem(cls: object, kind: Kind) -> str | None:
         declared = [option for option in (*cls.input_files, *cls.cache_files) if option not in names]
         if declared:
             return f"{cls.__name__} declares file options {declared} that its __init__ does not take"
-    if kind.base is Benchmark and getattr(cls, "default_target", None) not in getattr(cls, "targets", ()):
+    targets = getattr(cls, "targets", ())
+    if kind.base is Benchmark and targets and getattr(cls, "default_target", None) not in targets:
         return f"{cls.__name__}.default_target must be one of its targets"
     return None
 

@@ -17,12 +17,14 @@ from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, cost_needs
 from nasbench_suite.contracts.strategy import SearchStrategy
+from nasbench_suite.data.columns import COLUMN_OPTIONS, ColumnFiles, column_files, join_columns, split_files
 from nasbench_suite.data.files import file_identity
 from nasbench_suite.errors import ConfigError, DataFileError, PluginError, SuiteError
 from nasbench_suite.registry.registry import Registry, load_registry
 from nasbench_suite.specs import Spec, format_spec, parse_spec
 
-#: Benchmark-spec options the harness reads itself, never passed to the benchmark.
+#: Benchmark-spec options the harness reads itself, never passed to the benchmark (with the column
+#: options of :mod:`nasbench_suite.data.columns` and ``<cost>=<column>`` renames).
 TARGET_OPTION = "target"
 
 
@@ -40,35 +42,58 @@ class Suite:
 
     def benchmark(self, spec: Spec) -> Benchmark:
         """The benchmark of ``spec`` (without harness options), options checked."""
-        return self.benchmark_class(spec.name).from_options(spec.options)
+        return self.benchmark_class(spec.name).from_options(self.split_columns(spec)[1])
+
+    def cost_names(self, benchmark: str) -> list[str]:
+        """Costs a ``<cost>=<column>`` rename may name on ``benchmark``: those registered predictors
+        need, except names the benchmark takes as options of its own."""
+        own = set(self.benchmark_class(benchmark).param_names())
+        needed = {
+            cost for name in self.registry.predictors.names() for cost in cost_needs(self.predictor_class(name).needs)
+        }
+        return sorted(cost for cost in needed if cost.isidentifier() and cost not in own)
+
+    def split_columns(self, spec: Spec) -> tuple[ColumnFiles | None, dict[str, Any]]:
+        """What to join onto the table, and the benchmark's own options."""
+        return column_files(spec.options, self.cost_names(spec.name))
 
     def resolve_benchmark(self, raw: Spec) -> tuple[Spec, str]:
-        """Split the harness's ``target=`` off a benchmark spec and check the target exists."""
+        """Split the harness's ``target=`` off a benchmark spec and check the target exists (a target
+        may be a column of a joined file)."""
         bench_spec = raw.without(TARGET_OPTION)
         cls = self.benchmark_class(raw.name)
-        cls.check_option_names(bench_spec.options)
-        target = raw.options.get(TARGET_OPTION) or cls.default_target
-        if target not in cls.targets:
-            raise ConfigError(
-                f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(cls.targets)}"
-            )
-        return bench_spec, target
+        columns, own = self.split_columns(bench_spec)
+        benchmark = cls.from_options(own)
+        target = raw.options.get(TARGET_OPTION) or benchmark.default_target_name()
+        offered = benchmark.target_names()
+        if target not in offered:
+            if columns is not None:
+                offered = tuple(self.table(bench_spec).targets)
+            if target not in offered:
+                raise ConfigError(
+                    f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(offered)}"
+                )
+        return bench_spec, str(target)
 
     def table(self, spec: str | Spec) -> BenchmarkTable:
-        """The loaded table of a benchmark spec (without ``target=``), loaded once per process."""
+        """The loaded table of a benchmark spec (without ``target=``), loaded once per process, with
+        the columns of any ``columns=`` files joined."""
         if isinstance(spec, str):
             spec = parse_spec(spec, "benchmark")
         key = str(spec)
         if key not in self._tables:
-            benchmark = self.benchmark(spec)
-            with _reported(f"benchmark {spec.name}", self.registry.benchmarks.get(spec.name).plugin.name):
-                with_context(benchmark.validate, self)
-                table = with_context(benchmark.load, self)
-            if not isinstance(table, BenchmarkTable):
-                raise PluginError(
-                    f"benchmark {spec.name}: load() returned {type(table).__name__}, not a BenchmarkTable"
-                )
-            self._tables[key] = table
+            columns, own = self.split_columns(spec)
+            if columns is not None:
+                self._tables[key] = join_columns(self.table(Spec(spec.name, own)), columns)
+            else:
+                benchmark = self.benchmark(spec)
+                with _reported(f"benchmark {spec.name}", self.registry.benchmarks.get(spec.name).plugin.name):
+                    with_context(benchmark.validate, self)
+                    table = with_context(benchmark.load, self)
+                if not isinstance(table, BenchmarkTable):
+                    kind = type(table).__name__
+                    raise PluginError(f"benchmark {spec.name}: load() returned {kind}, not a BenchmarkTable")
+                self._tables[key] = table
         return self._tables[key]
 
     # -- predictors --------------------------------------------------------------------------------
@@ -94,10 +119,11 @@ class Suite:
         except (ConfigError, DataFileError) as exc:
             raise ConfigError(f"predictor {spec}: {exc}") from None
 
-    def missing_needs(self, predictor: str, table: BenchmarkTable) -> list[str]:
-        """Needs of ``predictor`` that ``table`` cannot satisfy (a cost it lacks)."""
+    def missing_needs(self, predictor: str, table: BenchmarkTable, target: str | None = None) -> list[str]:
+        """Needs of ``predictor`` that ``table`` cannot satisfy: a cost it lacks, or the target itself
+        (never handed to a predictor as a cost)."""
         needs = self.predictor_class(predictor).needs
-        return [f"cost:{cost}" for cost in cost_needs(needs) if cost not in table.archs.costs]
+        return [f"cost:{cost}" for cost in cost_needs(needs) if cost not in table.archs.costs or cost == target]
 
     # -- search strategies ---------------------------------------------------------------------------
 
@@ -124,18 +150,24 @@ class Suite:
     # -- how specs appear in keys and on leaderboards ------------------------------------------------
 
     def identity(self, cls: type[Configurable], spec: Spec) -> str:
-        """The spec as it identifies a run: input files by content, cache locations left out."""
-        options = {
-            key: file_identity(value) if key in cls.input_files else value
-            for key, value in spec.options.items()
-            if key not in cls.cache_files
-        }
+        """The spec as it identifies a run: every option at its effective value (defaults filled in,
+        so a changed default is new work), input files by content, cache locations left out."""
+        given = dict(spec.options)
+        columns = given.pop(COLUMN_OPTIONS[0], None) if issubclass(cls, Benchmark) else None
+        options = {}
+        for key, value in cls.resolved_options(given).items():
+            if key in cls.input_files:
+                options[key] = file_identity(value)
+            elif key not in cls.cache_files:
+                options[key] = value
+        if columns is not None:
+            options[COLUMN_OPTIONS[0]] = "+".join(str(file_identity(path)) for path in split_files(columns))
         return format_spec(spec.name, options)
 
     @staticmethod
     def label(cls: type[Configurable], spec: Spec) -> str:
         """The spec as leaderboards show it: the name and the options that name no file."""
-        files = {*cls.input_files, *cls.cache_files}
+        files = {*cls.input_files, *cls.cache_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
         return format_spec(spec.name, {k: v for k, v in spec.options.items() if k not in files})
 
 

@@ -35,7 +35,7 @@ DEFAULT_GUIDE = "graf-xgb"
 @dataclass(frozen=True)
 class Experiment:
     """One block of a study: every combination of its benchmarks, predictors (and strategies), sizes
-    and seeds ``0 .. seeds - 1``.
+    and the seeds ``first_seed .. first_seed + seeds - 1``.
 
     ``predictors=()`` means the default: every fast predictor that the benchmark supports (ranking)
     or :data:`DEFAULT_GUIDE` (search); ``strategies=()`` means every registered strategy. The fields
@@ -46,6 +46,7 @@ class Experiment:
     benchmarks: tuple[Spec, ...] = (Spec(DEFAULT_BENCHMARK),)
     predictors: tuple[Spec, ...] = ()
     seeds: int = 10
+    first_seed: int = 0
     device: str = "auto"
     # ranking
     train_sizes: tuple[int, ...] = DEFAULT_TRAIN_SIZES
@@ -65,3 +66,8 @@ class Study:
     experiments: tuple[Experiment, ...]
     title: str = ""
     notes: tuple[str, ...] = field(default=())
+
+
+def seed_range(experiment: Experiment) -> range:
+    """The seeds of an experiment."""
+    return range(experiment.first_seed, experiment.first_seed + experiment.seeds)

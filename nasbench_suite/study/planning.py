@@ -10,7 +10,7 @@ from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.specs import Spec
-from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study
+from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
 from nasbench_suite.study.jobs import PluginRef
 from nasbench_suite.study.ranking import RankingJob
 from nasbench_suite.study.searching import SearchJob
@@ -36,9 +36,11 @@ def plugin_ref(suite: Suite, cls: type[Configurable], spec: Spec) -> PluginRef:
     return PluginRef(spec, suite.identity(cls, spec), suite.label(cls, spec))
 
 
-def _check_seeds(seeds: int) -> None:
-    if seeds < 1:
-        raise ConfigError(f"--seeds: expected at least 1 (got {seeds})")
+def _check_seeds(experiment: Experiment) -> None:
+    if experiment.seeds < 1:
+        raise ConfigError(f"--seeds: expected at least 1 (got {experiment.seeds})")
+    if experiment.first_seed < 0:
+        raise ConfigError(f"--first-seed: expected a non-negative seed (got {experiment.first_seed})")
 
 
 def _uses_gpu(suite: Suite, predictor: Spec | None, device: str) -> bool:
@@ -51,7 +53,7 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
     train_sizes = sorted(set(experiment.train_sizes))
     if not train_sizes or train_sizes[0] < 1:
         raise ConfigError(f"--train-sizes: expected positive integers (got {list(experiment.train_sizes)})")
-    _check_seeds(experiment.seeds)
+    _check_seeds(experiment)
     if experiment.test_size is not None and experiment.test_size < 2:
         raise ConfigError(f"--test-size: expected at least 2 cells (got {experiment.test_size})")
     if experiment.unlabelled_factor < 0:
@@ -71,9 +73,11 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
         benchmark = plugin_ref(suite, suite.benchmark_class(raw.name), bench_spec)
         served = []
         for spec in predictors:
-            missing = suite.missing_needs(spec.name, table)
+            missing = suite.missing_needs(spec.name, table, target)
             if missing:
                 message = f"predictor {spec.name} needs {', '.join(missing)}, which benchmark {raw.name} does not have"
+                if f"cost:{target}" in missing:
+                    message += f" as a cost ({target} is the target)"
                 if named:
                     raise ConfigError(message)
                 log.info("skipping: %s", message)
@@ -90,7 +94,7 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
             predictor = plugin_ref(suite, suite.predictor_class(spec.name), spec)
             for train_size in train_sizes:
                 extra = factor * train_size if unlabelled[spec] else 0
-                for seed in range(experiment.seeds):
+                for seed in seed_range(experiment):
                     jobs.append(
                         RankingJob(
                             benchmark,
@@ -123,7 +127,7 @@ def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[Searc
     """Every search job of the block: strategies that use a predictor run once per predictor."""
     if experiment.budget < 1:
         raise ConfigError(f"--budget: expected a positive number of look-ups (got {experiment.budget})")
-    _check_seeds(experiment.seeds)
+    _check_seeds(experiment)
     if not 0 < experiment.top_fraction < 1:
         raise ConfigError(f"--top: expected a fraction between 0 and 1 (got {experiment.top_fraction})")
     strategies = list(experiment.strategies) or [Spec(name) for name in suite.registry.strategies.names()]
@@ -148,14 +152,15 @@ def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[Searc
             guides: list[Spec | None] = list(predictors) if cls.uses_predictor else [None]
             for spec in guides:
                 if spec is not None:
-                    missing = suite.missing_needs(spec.name, table)
+                    missing = suite.missing_needs(spec.name, table, target)
                     if missing:
+                        reason = f" as a cost ({target} is the target)" if f"cost:{target}" in missing else ""
                         raise ConfigError(
                             f"predictor {spec.name} cannot guide a search on benchmark {raw.name}: it needs "
-                            f"{', '.join(missing)}, which the benchmark does not have"
+                            f"{', '.join(missing)}, which the benchmark does not have{reason}"
                         )
                 guide = plugin_ref(suite, suite.predictor_class(spec.name), spec) if spec else None
-                for seed in range(experiment.seeds):
+                for seed in seed_range(experiment):
                     jobs.append(
                         SearchJob(
                             benchmark,

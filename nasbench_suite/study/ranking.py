@@ -112,20 +112,21 @@ class RankingJob:
         pool = table.indices_with(self.target)
         split = make_split(pool, self.benchmark.name, self.seed, self.train_size, self.test_size, self.unlabelled_size)
         targets = table.targets[self.target]
+        archs = table.archs.without_cost(self.target)  # a column that is the target is no cost to read
         predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
         record["predictor_params"] = jsonable(predictor.get_params())
         stage = "fit"
         try:
             y_train = targets[split.train] if "labels" in predictor.needs else None
-            unlabelled = table.archs[split.unlabelled] if "unlabelled" in predictor.needs else None
-            train_archs = table.archs[split.train]
+            unlabelled = archs[split.unlabelled] if "unlabelled" in predictor.needs else None
+            train_archs = archs[split.train]
             cuda = _cuda_peak_tracker(self.device)
             with measured() as fit_cost:
                 returned = predictor.fit(train_archs, y_train, FitContext(unlabelled=unlabelled, suite=suite))
             if returned is not predictor:
                 raise PredictorError(f"fit returned {type(returned).__name__}, expected self")
             stage = "predict"
-            test_archs = table.archs[split.test]
+            test_archs = archs[split.test]
             with measured() as predict_cost:
                 predictions = predictor.predict(test_archs)
             predictions = check_predictions(predictions, len(test_archs))

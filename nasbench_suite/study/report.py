@@ -5,13 +5,18 @@ budget), the failures of both, and the versions behind the numbers."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from tabulate import tabulate
 
+from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
+from nasbench_suite.study.claims import ClaimResult, evaluate
+from nasbench_suite.study.html import html_page
+from nasbench_suite.study.methods import methods_table
 from nasbench_suite.study.summaries import summarise_ranking, summarise_search
 
 FORMATS = {"markdown": "pipe", "github": "github", "latex": "latex_booktabs", "html": "html", "csv": None}
@@ -141,32 +146,126 @@ def _search_label(row: dict[str, Any]) -> str:
     return f"{row['strategy_label']} with {row['predictor_label']} on {row['benchmark_label']}"
 
 
-def render(records: list[dict[str, Any]], fmt: str = "markdown") -> str:
-    """The report of ``records`` in ``fmt`` (markdown, github, latex, html or csv)."""
-    check_format(fmt)
+def _interval(value: float, low: float, high: float, digits: int = 3) -> str:
+    if value is None or np.isnan(value):
+        return "—"
+    return f"{value:.{digits}f}" if np.isnan(low) else f"{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def methods_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The human-readable side-by-side columns of one benchmark."""
+    sizes = sorted((c for c in table.columns if c.startswith("tau@")), key=lambda c: int(c[4:]))
+    out = []
+    for row in table.to_dict("records"):
+        shown = {"method": row["method"]}
+        for size in sizes:
+            value = row.get(size)
+            shown[f"τ @ {size[4:]}"] = _interval(*value) if isinstance(value, tuple) else "—"
+        for column, name in (("fit_seconds", "fit s"), ("predict_seconds", "predict s")):
+            shown[name] = _seconds(row[column]) if isinstance(row.get(column), float) else "—"
+        peak = row.get("peak_rss_mb")
+        shown["peak MB"] = f"{peak:.0f}" if isinstance(peak, float) and not np.isnan(peak) else "—"
+        shown["device"] = row.get("device") if isinstance(row.get("device"), str) and row.get("device") else "—"
+        seg = row.get("seg")
+        shown["SEG (95% CI)"] = seg_text(*seg) if isinstance(seg, tuple) else "—"
+        shown["hits"] = row.get("hits") if isinstance(row.get("hits"), str) else "—"
+        shown["budget"] = (
+            str(int(row["budget"]))
+            if isinstance(row.get("budget"), (int, float)) and not np.isnan(row["budget"])
+            else "—"
+        )
+        shown["best search"] = row.get("search") if isinstance(row.get("search"), str) else "—"
+        out.append(shown)
+    return pd.DataFrame(out)
+
+
+def claims_rows(results: list[ClaimResult]) -> pd.DataFrame:
+    """One row per measured comparison of a paper's claim."""
+    rows = []
+    for result in results:
+        search = result.claim.kind == "search"
+        digits = 2 if search else 3
+        effect = "×" if search else "Δ"
+        rows.append(
+            {
+                "method": result.claim.method,
+                "claim (paper)": f"{result.claim.statement} ({result.claim.paper})",
+                "benchmark": result.benchmark,
+                "setting": result.setting,
+                "comparison": f"{result.subject} vs {result.baseline}",
+                "measured": f"{result.subject_value:.{digits}f} vs {result.baseline_value:.{digits}f} "
+                f"({result.claim.metric if not search else 'SEG'})",
+                "effect (95% CI)": f"{effect} " + _interval(result.effect, result.low, result.high, digits),
+                "runs": result.runs,
+                "verdict": result.verdict,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Section:
+    """A titled part of a report: a table, or text."""
+
+    title: str
+    table: pd.DataFrame | None = None
+    text: str = ""
+
+
+def sections(records: list[dict[str, Any]], claims: list[Claim] = ()) -> list[Section]:
+    """The report's content, in order, whatever its format."""
     ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     search = summarise_search([r for r in records if r["kind"] == "search"])
+    parts: list[Section] = []
+    if len(ranking) and len(search):
+        for (benchmark, target), table in methods_table(records).items():
+            parts.append(Section(f"Methods side by side: {benchmark}, {target}", methods_rows(table)))
+    results = evaluate(records, list(claims))
+    if results:
+        parts.append(Section("Paper claims, as measured", claims_rows(results), CLAIMS_NOTE))
+    if len(ranking):
+        parts.append(Section("Ranking: Kendall τ on held-out cells", ranking_rows(ranking)))
+    if len(search):
+        parts.append(Section("Search: sample-efficiency gain", search_rows(search), SEG_NOTE))
+    notes = failure_notes([(ranking, _ranking_label), (search, _search_label)])
+    if notes:
+        parts.append(Section("Failures", text=notes))
+    parts.append(Section("Versions", text=", ".join(versions(records))))
+    return parts
+
+
+CLAIMS_NOTE = (
+    "Each claim is tested where the records hold both sides: ranking claims by the mean paired "
+    "difference (same cells, same seeds) with its 95% bootstrap interval; search claims by the ratio of "
+    "the sample-efficiency gains (×) with its 95% bootstrap interval. It holds where the interval lies on "
+    "the claimed side of 0 (or 1), is contradicted where it lies on the other side, and is unsettled "
+    "otherwise."
+)
+
+
+def render(
+    records: list[dict[str, Any]], fmt: str = "markdown", claims: list[Claim] = (), title: str = "",
+    notes: tuple[str, ...] = (),
+) -> str:  # fmt: skip
+    """The report of ``records`` in ``fmt`` (markdown, github, latex, html or csv); ``claims`` are
+    the papers' claims to test, ``title`` and ``notes`` head an HTML page."""
+    check_format(fmt)
     if fmt == "csv":
-        return pd.concat([ranking.assign(kind="ranking"), search.assign(kind="search")], ignore_index=True).to_csv(
-            index=False
-        )
-    both = len(ranking) and len(search)
-    sections = []
-    for title, summary, rows in (
-        ("Ranking: Kendall τ on held-out cells", ranking, ranking_rows),
-        ("Search: sample-efficiency gain", search, search_rows),
-    ):
-        if len(summary):
-            table = tabulate(
-                rows(summary), headers="keys", tablefmt=FORMATS[fmt], showindex=False, disable_numparse=True
-            )
-            sections.append(f"## {title}\n\n{table}" if both and fmt in ("markdown", "github") else table)
-            if summary is search and fmt in ("markdown", "github"):
-                sections.append(SEG_NOTE)
-    if not sections:
-        sections.append("(no records)")
-    if fmt in ("markdown", "github"):
-        notes = failure_notes([(ranking, _ranking_label), (search, _search_label)])
-        sections += [notes] if notes else []
-        sections.append("Versions: " + ", ".join(versions(records)))
-    return "\n\n".join(sections) + "\n"
+        ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
+        search = summarise_search([r for r in records if r["kind"] == "search"])
+        frames = [ranking.assign(kind="ranking"), search.assign(kind="search")]
+        return pd.concat(frames, ignore_index=True).to_csv(index=False)
+    parts = sections(records, claims) if records else [Section("", text="(no records)")]
+    if fmt == "html":
+        return html_page(parts, records, title or "nasbench-suite report", notes)
+    headed = fmt in ("markdown", "github")
+    tables = [part for part in parts if part.table is not None]
+    chunks = []
+    for part in parts:
+        if part.table is not None:
+            table = tabulate(part.table, headers="keys", tablefmt=FORMATS[fmt], showindex=False, disable_numparse=True)
+            heading = f"## {part.title}\n\n" if headed and len(tables) > 1 else ""
+            chunks.append(heading + table + (f"\n\n{part.text}" if part.text and headed else ""))
+        elif headed and part.text:
+            chunks.append(part.text if part.title in ("Failures", "") else f"{part.title}: {part.text}")
+    return "\n\n".join(chunks) + "\n"

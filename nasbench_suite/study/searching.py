@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nasbench_suite.contracts.guide import FitFunction, Guide
 from nasbench_suite.contracts.predictor import FitContext, Predictor
-from nasbench_suite.contracts.strategy import Guide, SearchFinished, SearchTask
+from nasbench_suite.contracts.strategy import SearchFinished, SearchTask
 from nasbench_suite.errors import PredictorError
 from nasbench_suite.execution.measure import measured
 from nasbench_suite.metrics import expected_random_evaluations
@@ -110,13 +110,14 @@ class SearchJob:
             expected_random_to_target=expected_random_evaluations(space, len(top)),
             expected_random_to_best=expected_random_evaluations(space, len(best)),
         )
-        rng = run_rng(self.seed, self.benchmark.identity)
+        rng = run_rng(self.seed, self.benchmark.label)
         task = SearchTask(table, self.target, self.budget, rng, goals=(top, best))
         try:
             strategy = suite.strategy(self.strategy.spec)
             if self.predictor is not None:
                 predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
-                task.guide = Guide(predictor, table.archs, _guide_fitter(suite, task, self.seed))
+                fit = _guide_fitter(suite, task, self.seed)
+                task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value))
             with measured() as cost, contextlib.suppress(SearchFinished):  # settled: nothing can change
                 strategy.search(task)
         except Exception as exc:  # a failing plugin is recorded and isolated
@@ -144,9 +145,7 @@ class SearchJob:
         return record
 
 
-def _guide_fitter(
-    suite: Suite, task: SearchTask, seed: int
-) -> Callable[[Predictor, np.ndarray, np.ndarray], Predictor]:
+def _guide_fitter(suite: Suite, task: SearchTask, seed: int) -> FitFunction:
     """How the harness fits a guiding predictor: on evaluated cells and their values (no labels for
     a label-free predictor), with a seeded pool of unevaluated cells where it asks for one."""
     pool_rng = np.random.default_rng([seed, 1])

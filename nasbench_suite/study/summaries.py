@@ -51,6 +51,8 @@ def _frame(records: list[dict[str, Any]], roles: tuple[str, ...], numeric: tuple
 
 def first_error(group: pd.DataFrame) -> str:
     """The error message of the group's first failed record ("" when none failed)."""
+    if "error" not in group:
+        return ""
     errors = group.loc[group["status"] != "ok", "error"].dropna()
     return errors.iloc[0] if len(errors) else ""
 

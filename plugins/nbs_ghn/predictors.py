@@ -35,7 +35,12 @@ from nbs_ghn.training import GHNConfig, score_architectures, train_ghn
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SPACES = ("nb201",)
+#: Per space: the network builder's options for the first stage's width and the cells per stage, with
+#: their defaults (the network the table was trained with). ``channels`` / ``cells_per_stage`` set them.
+NETWORK_SIZES = {
+    "nb201": (("channels", 16), ("cells_per_stage", 5)),
+    "nb101": (("stem_channels", 128), ("cells_per_stack", 3)),
+}
 
 
 @functools.lru_cache(maxsize=2)
@@ -53,6 +58,8 @@ class _ImagePredictor(Predictor):
     def _check_common(self) -> None:
         for option in ("channels", "cells_per_stage", "steps", "batch_size", "train_images", "eval_images"):
             value = getattr(self, option)
+            if value is None and option in ("channels", "cells_per_stage"):
+                continue  # the space's own network
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{option}: expected a positive integer (got {value!r})")
         if not isinstance(self.learning_rate, (int, float)) or not self.learning_rate > 0:
@@ -66,17 +73,17 @@ class _ImagePredictor(Predictor):
     def _device(self) -> torch.device:
         return torch.device(self.device)
 
-    def _check_space(self, archs: Architectures) -> None:
-        if archs.space.name not in SUPPORTED_SPACES:
-            raise ConfigError(
-                f"predictor {self.name} supports the {', '.join(SUPPORTED_SPACES)} space (got {archs.space.name})"
-            )
+    def network_size(self, space: str) -> dict[str, int]:
+        """The builder options of the networks this predictor trains or generates, for ``space``."""
+        if space not in NETWORK_SIZES:
+            raise ConfigError(f"predictor {self.name} supports the {', '.join(NETWORK_SIZES)} spaces (got {space})")
+        (width, default_width), (depth, default_depth) = NETWORK_SIZES[space]
+        return {width: self.channels or default_width, depth: self.cells_per_stage or default_depth}
 
     def _builder(self, archs: Architectures, context: FitContext | None) -> NetworkBuilder:
         """The space's network builder at this predictor's width and depth, from the run's context."""
-        self._check_space(archs)
         suite = suite_of(context, f"predictor {self.name}")
-        return suite.network_builder(archs.space.name, channels=self.channels, cells_per_stage=self.cells_per_stage)
+        return suite.network_builder(archs.space.name, **self.network_size(archs.space.name))
 
 
 class GHNPredictor(_ImagePredictor):
@@ -90,8 +97,8 @@ class GHNPredictor(_ImagePredictor):
     def __init__(
         self,
         data: str = "",
-        channels: int = 16,
-        cells_per_stage: int = 5,
+        channels: int | None = None,
+        cells_per_stage: int | None = None,
         hidden: int = 32,
         rounds: int = 1,
         steps: int = 20000,
@@ -118,10 +125,11 @@ class GHNPredictor(_ImagePredictor):
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> GHNPredictor:
         builder = self._builder(archs, context)
         split = self._split()
+        width, depth = self.network_size(archs.space.name).values()
         config = GHNConfig(
             archs.space.name,
-            self.channels,
-            self.cells_per_stage,
+            width,
+            depth,
             self.hidden,
             self.rounds,
             self.steps,
@@ -133,7 +141,11 @@ class GHNPredictor(_ImagePredictor):
             settings_digest({"cells": sorted(map(str, archs.ids))}),
         )
         torch.manual_seed(self.random_state)
-        model = GraphHyperNetwork(archs.space.operations, builder.supernet(split.num_classes), self.hidden, self.rounds)
+        try:
+            network = builder.supernet(split.num_classes)
+        except NotImplementedError as exc:
+            raise ConfigError(f"predictor {self.name}: {exc}") from None
+        model = GraphHyperNetwork(archs.space.operations, network, self.hidden, self.rounds)
         settings = dataclasses.asdict(config)
         path = Path(self.checkpoint) if self.checkpoint else cache_dir() / "ghn" / f"{settings_digest(settings)}.pt"
         if path.is_file():
@@ -166,8 +178,8 @@ class ShortTrainingPredictor(_ImagePredictor):
     def __init__(
         self,
         data: str = "",
-        channels: int = 16,
-        cells_per_stage: int = 5,
+        channels: int | None = None,
+        cells_per_stage: int | None = None,
         steps: int = 100,
         batch_size: int = 64,
         learning_rate: float = 0.05,
@@ -191,7 +203,6 @@ class ShortTrainingPredictor(_ImagePredictor):
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
-        self._check_space(archs)
         split, device, builder = self._split(), self._device(), self.builder_
         train_images, train_labels = split.train_images.to(device), split.train_labels.to(device)
         eval_images, eval_labels = split.eval_images.to(device), split.eval_labels.to(device)

@@ -32,6 +32,7 @@ class OneHotXGB(XGBPredictor):
     name = "onehot-xgb"
     description = "adjacency + one-hot operation encoding, XGBoost regressor"
     fast = True
+    per_cell_encoding = True
 
     def encode(self, archs: Architectures) -> np.ndarray:
         return archs.flat_encoding()
@@ -40,6 +41,7 @@ class OneHotXGB(XGBPredictor):
 class OneHotRF(RFPredictor):
     name = "onehot-rf"
     description = "adjacency + one-hot operation encoding, random forest (GRAF's encoding baseline)"
+    per_cell_encoding = True
 
     def encode(self, archs: Architectures) -> np.ndarray:
         return archs.flat_encoding()
@@ -49,6 +51,7 @@ class GrafXGB(XGBPredictor):
     name = "graf-xgb"
     description = "GRAF neural graph features (op counts, paths, degrees), XGBoost regressor"
     fast = True
+    per_cell_encoding = True
 
     def encode(self, archs: Architectures) -> np.ndarray:
         return graf_features(archs)
@@ -57,6 +60,7 @@ class GrafXGB(XGBPredictor):
 class GrafRF(RFPredictor):
     name = "graf-rf"
     description = "GRAF neural graph features, random forest"
+    per_cell_encoding = True
 
     def encode(self, archs: Architectures) -> np.ndarray:
         return graf_features(archs)

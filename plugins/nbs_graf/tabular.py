@@ -6,6 +6,12 @@ scikit-learn random forest); this module fits, optionally tunes, and predicts.
 
 ``tuned=True`` replaces the fixed defaults with a randomised search (20 configurations, 3-fold
 cross-validation on the training cells only, scored by Kendall tau); the test cells are never seen.
+
+Encodings that depend on a cell's structure alone (``per_cell_encoding = True``: the one-hot and
+GRAF encodings) are computed once per cell and process (:class:`EncodingCache`), so a search that
+scores the same cells round after round, or an ensemble that scores them five times a round, does
+not encode them again. A random forest also reports its own uncertainty, the spread of its trees'
+predictions (``predict_with_std``), which guided searches use for their acquisition.
 """
 
 from __future__ import annotations
@@ -42,6 +48,35 @@ RF_SEARCH_SPACE = {
 }
 
 
+class EncodingCache:
+    """Rows of a per-cell encoding, keyed by the cell's structure (adjacency and operations) within a
+    space's vocabulary, so that cells with the same id in two spaces never mix."""
+
+    def __init__(self) -> None:
+        self._index: dict[tuple, dict[bytes, int]] = {}
+        self._matrix: dict[tuple, np.ndarray] = {}
+
+    def encode(self, key: tuple, archs: Architectures, encoder: Any) -> np.ndarray:
+        structure = np.concatenate([archs.adjacency.reshape(len(archs), -1), archs.operations], axis=1, dtype=np.int16)
+        cells = [row.tobytes() for row in structure]
+        index = self._index.setdefault(key, {})
+        new: dict[bytes, int] = {}  # unseen cell -> its first position in archs
+        for position, cell in enumerate(cells):
+            if cell not in index and cell not in new:
+                new[cell] = position
+        if new:
+            fresh = np.asarray(encoder(archs[np.fromiter(new.values(), dtype=np.int64)]))
+            old = self._matrix.get(key)
+            start = 0 if old is None else len(old)
+            self._matrix[key] = fresh if old is None else np.concatenate([old, fresh])
+            index.update({cell: start + k for k, cell in enumerate(new)})
+        return self._matrix[key][np.fromiter((index[cell] for cell in cells), dtype=np.int64, count=len(cells))]
+
+
+#: One cache per process, shared by every predictor with a per-cell encoding.
+ENCODINGS = EncodingCache()
+
+
 def _tau_or_worst(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     tau = kendall_tau(y_true, y_pred)
     return -1.0 if math.isnan(tau) else tau
@@ -51,10 +86,18 @@ class TreeModelPredictor(Predictor):
     """Base: ``encode`` cells into a matrix, regress the target with a tree ensemble."""
 
     needs = frozenset({"labels"})
+    #: True when :meth:`encode` depends on each cell's structure alone (then it is cached per cell).
+    per_cell_encoding = False
 
     @abc.abstractmethod
     def encode(self, archs: Architectures) -> np.ndarray:
         """``(n, d)`` features of the cells (NaN allowed: both regressor families handle it)."""
+
+    def features(self, archs: Architectures) -> np.ndarray:
+        """:meth:`encode`, from the per-cell cache where the encoding allows it."""
+        if not self.per_cell_encoding:
+            return self.encode(archs)
+        return ENCODINGS.encode((type(self).encode, archs.space), archs, self.encode)
 
     @abc.abstractmethod
     def make_regressor(self) -> Any:
@@ -63,7 +106,7 @@ class TreeModelPredictor(Predictor):
     search_space: dict[str, Any] = {}
 
     def fit(self, archs: Architectures, y: np.ndarray | None, context: FitContext | None = None) -> TreeModelPredictor:
-        features = self.encode(archs)
+        features = self.features(archs)
         targets = np.asarray(y, dtype=np.float64)
         regressor = self.make_regressor()
         if self.tuned and len(targets) >= 2 * SEARCH_FOLDS:
@@ -85,7 +128,7 @@ class TreeModelPredictor(Predictor):
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
-        return np.asarray(self.model_.predict(self.encode(archs)), dtype=np.float64)
+        return np.asarray(self.model_.predict(self.features(archs)), dtype=np.float64)
 
 
 class XGBPredictor(TreeModelPredictor):
@@ -155,6 +198,12 @@ class RFPredictor(TreeModelPredictor):
         self.tuned = tuned
         self.n_jobs = n_jobs
         self.random_state = random_state
+
+    def predict_with_std(self, archs: Architectures) -> tuple[np.ndarray, np.ndarray]:
+        """The forest's prediction and the standard deviation of its trees' predictions."""
+        features = self.features(archs)
+        per_tree = np.stack([tree.predict(features) for tree in self.model_.estimators_])
+        return per_tree.mean(axis=0), per_tree.std(axis=0)
 
     def make_regressor(self) -> RandomForestRegressor:
         return RandomForestRegressor(

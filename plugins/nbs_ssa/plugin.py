@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from nasbench_suite import hookimpl
+from nasbench_suite import Claim, hookimpl
 from nbs_ssa.ssa_predictor import SemiSupervisedAssessor
 
 
 @hookimpl
 def register_predictors() -> list[type]:
     return [SemiSupervisedAssessor]
+
+
+@hookimpl
+def register_claims() -> list[Claim]:
+    paper = "Tang et al., CVPR 2020"
+    return [
+        Claim(
+            "Semi-supervised assessor", paper,
+            "the relation graph over labelled and unlabelled architectures improves on the same embedding without it",
+            "ranking", subject="ssa", baseline="ssa:use_graph=False",
+        ),
+        Claim(
+            "Semi-supervised assessor", paper,
+            "the semi-supervised assessor ranks better than a supervised GCN trained on the same labels",
+            "ranking", subject="ssa", baseline="gcn",
+        ),
+    ]  # fmt: skip

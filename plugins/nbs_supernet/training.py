@@ -25,8 +25,7 @@ class SupernetConfig:
     """Everything the trained weights depend on; its :meth:`digest` names the checkpoint."""
 
     space: str
-    channels: int
-    cells_per_stage: int
+    network: dict  # the network builder's options (width, depth)
     epochs: int
     batch_size: int
     learning_rate: float

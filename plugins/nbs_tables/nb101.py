@@ -37,6 +37,36 @@ _UPPER = np.triu_indices(SPACE.max_nodes, k=1)
 REPEAT_ARRAYS = ("val_accuracy", "test_accuracy", "halfway_val_accuracy", "training_time")
 
 
+MAX_EDGES = 9
+
+
+def cell_problem(matrix: np.ndarray, operations: list[str]) -> str | None:
+    """Why a matrix and its operation labels are not an NB101 cell (``None`` when they are one): at
+    most 7 nodes and 9 edges, an upper-triangular adjacency, ``input`` first and ``output`` last, every
+    node on a path from the input to the output."""
+    size = len(operations)
+    if not 2 <= size <= SPACE.max_nodes:
+        return f"{size} nodes; an NB101 cell has 2 to {SPACE.max_nodes}"
+    if operations[0] != "input" or operations[-1] != "output":
+        return "the operations must start with input and end with output"
+    unknown = [op for op in operations[1:-1] if op not in OPERATIONS]
+    if unknown:
+        return f"unknown operation {unknown[0]!r}; expected one of {', '.join(OPERATIONS)}"
+    if np.tril(matrix).any() or not set(np.unique(matrix)) <= {0, 1}:
+        return "the adjacency must be a 0/1 upper-triangular matrix (edges from earlier to later nodes)"
+    if matrix.sum() > MAX_EDGES:
+        return f"{int(matrix.sum())} edges; an NB101 cell has at most {MAX_EDGES}"
+    reached, reaching = np.zeros(size, bool), np.zeros(size, bool)
+    reached[0], reaching[-1] = True, True
+    for node in range(1, size):
+        reached[node] = (matrix[:node, node] & reached[:node]).any()
+    for node in range(size - 2, -1, -1):
+        reaching[node] = (matrix[node, node + 1 :] & reaching[node + 1 :]).any()
+    if not (reached & reaching).all():
+        return "every node must lie on a path from the input to the output (prune the cell first)"
+    return None
+
+
 def module_hash(matrix: np.ndarray, operations: list[str] | tuple[str, ...]) -> str:
     """The official NAS-Bench-101 hash of a pruned cell (iterated MD5 of degrees and labels)."""
     matrix = np.asarray(matrix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nasbench_suite import hookimpl
 from nbs_tables.analognas import ANALOGNAS_BENCHMARKS
+from nbs_tables.csv_space import CsvBenchmark
 from nbs_tables.nasbench_graph import NASBENCH_GRAPH_BENCHMARKS
 from nbs_tables.nb101 import NB101
 from nbs_tables.nb101_oneshot import NB101OneShot
@@ -24,6 +25,7 @@ def register_benchmarks() -> list[type]:
         NB101OneShot,
         *ANALOGNAS_BENCHMARKS,
         *NASBENCH_GRAPH_BENCHMARKS,
+        CsvBenchmark,
     ]
 
 

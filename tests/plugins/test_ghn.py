@@ -98,10 +98,11 @@ def test_ghn_and_short_training_conform_on_nb201(registry, nb201_cells, cifar10,
     check_predictor(registry.predictors.get(name).cls(**options), task)
 
 
-def test_ghn_refuses_spaces_without_a_weight_sharing_network(suite, nb101_cells, cifar10):
+def test_ghn_refuses_spaces_without_a_weight_sharing_network(suite, cifar10):
     predictor = suite.build_predictor(parse_spec(f"ghn:data={cifar10},{TINY},steps=1", "predictor"), 0, "cpu")
-    with pytest.raises(ConfigError, match="ghn supports the nb201 space .got nb101"):
-        predictor.fit(nb101_cells[:5], None, FitContext(suite=suite))
+    graphs = suite.table("nasbench-graph-cora").archs
+    with pytest.raises(ConfigError, match="ghn supports the nb201, nb101 spaces .got nasbench-graph"):
+        predictor.fit(graphs[:5], None, FitContext(suite=suite))
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,13 @@ and doubled channels before stacks 2 and 3; global average pooling and a dense l
 the output channels are split among the vertices that feed the output (concatenated), other
 vertices take the largest width of their successors, inputs of wider vertices are truncated and the
 cell input reaches a vertex through a 1x1 conv-BN-ReLU projection. With the defaults the parameter
-count equals the table's ``trainable_parameters`` (checked in the tests).
+count equals the table's ``trainable_parameters`` (checked in the tests). The weight-sharing form
+of the space, one network for every cell, is :mod:`nbs_tables.networks.nb101_supernet`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 import numpy as np
@@ -88,6 +90,30 @@ class NB101Cell(nn.Module):
         return out
 
 
+def cell_of(archs: Architectures, index: int) -> tuple[np.ndarray, list[str]]:
+    """The adjacency matrix and operation labels of cell ``archs[index]`` (padding dropped)."""
+    size = int(archs.num_nodes[index])
+    matrix = archs.adjacency[index, :size, :size].astype(np.int64)
+    return matrix, [archs.space.operations[i] for i in archs.operations[index, :size]]
+
+
+def skeleton(
+    make_cell: Callable[[int, int], nn.Module], stem_channels: int, num_stacks: int, cells_per_stack: int
+) -> tuple[nn.Module, list[nn.Module], int]:
+    """The NB101 stem, the blocks (stacks of ``make_cell(c_in, c_out)`` cells with a 2x2 max-pool and
+    doubled channels before every stack but the first), and the final width."""
+    blocks: list[nn.Module] = []
+    c_in = channels = stem_channels
+    for stack in range(num_stacks):
+        if stack > 0:
+            blocks.append(nn.MaxPool2d(2, stride=2))
+            channels *= 2
+        for _ in range(cells_per_stack):
+            blocks.append(make_cell(c_in, channels))
+            c_in = channels
+    return ConvBNReLU(3, stem_channels, 3), blocks, channels
+
+
 class NB101Network(nn.Module):
     def __init__(
         self,
@@ -99,19 +125,12 @@ class NB101Network(nn.Module):
         cells_per_stack: int,
     ) -> None:
         super().__init__()
-        self.stem = ConvBNReLU(3, stem_channels, 3)
-        layers: list[nn.Module] = []
-        c_in = channels = stem_channels
-        for stack in range(num_stacks):
-            if stack > 0:
-                layers.append(nn.MaxPool2d(2, stride=2))
-                channels *= 2
-            for _ in range(cells_per_stack):
-                layers.append(NB101Cell(matrix, operations, c_in, channels))
-                c_in = channels
-        self.cells = nn.Sequential(*layers)
+        self.stem, blocks, width = skeleton(
+            lambda c_in, c_out: NB101Cell(matrix, operations, c_in, c_out), stem_channels, num_stacks, cells_per_stack
+        )
+        self.cells = nn.Sequential(*blocks)
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.classifier = nn.Linear(channels, num_classes)
+        self.classifier = nn.Linear(width, num_classes)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.cells(self.stem(x))
@@ -134,7 +153,10 @@ class NB101NetworkBuilder(NetworkBuilder):
         self.cells_per_stack = cells_per_stack
 
     def build(self, archs: Architectures, index: int, num_classes: int) -> nn.Module:
-        size = int(archs.num_nodes[index])
-        matrix = archs.adjacency[index, :size, :size].astype(np.int64)
-        operations = [archs.space.operations[i] for i in archs.operations[index, :size]]
+        matrix, operations = cell_of(archs, index)
         return NB101Network(matrix, operations, num_classes, self.stem_channels, self.num_stacks, self.cells_per_stack)
+
+    def supernet(self, num_classes: int) -> nn.Module:
+        from nbs_tables.networks.nb101_supernet import NB101Supernet
+
+        return NB101Supernet(num_classes, self.stem_channels, self.num_stacks, self.cells_per_stack)

@@ -15,7 +15,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from nasbench_suite import Architectures, NetworkBuilder
+from nasbench_suite import Architectures, GeneratedWeight, NetworkBuilder
 from nbs_tables.nb201 import SPACE
 
 
@@ -39,6 +39,10 @@ class ResidualReduction(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.shortcut(x) + self.conv_b(self.conv_a(x))
+
+
+#: The edge operations with weights (a hypernetwork generates them), with their kernel size.
+CONVOLUTIONS = {"nor_conv_1x1": 1, "nor_conv_3x3": 3}
 
 
 def edge_module(operation: str, channels: int) -> nn.Module | None:
@@ -163,6 +167,41 @@ class NB201Supernet(nn.Module):
         for block in self.cells:
             x = block(x, operations) if isinstance(block, NB201SuperCell) else block(x)
         return self.classifier(self.pool(self.last_act(x)).flatten(1))
+
+    # -- what a graph hypernetwork generates (GeneratesWeights): every edge's convolution ------------
+
+    def _cells(self) -> list[tuple[int, NB201SuperCell, int]]:
+        """(block index, cell, width) of every cell, in network order."""
+        return [
+            (k, b, b.ops[0]["nor_conv_3x3"][1].weight.shape[0])
+            for k, b in enumerate(self.cells)
+            if isinstance(b, NB201SuperCell)
+        ]
+
+    def generated_names(self) -> list[str]:
+        return [
+            f"cells.{k}.ops.{edge}.{op}.1.weight"
+            for k, cell, _ in self._cells()
+            for edge in range(len(cell.edges))
+            for op in CONVOLUTIONS
+        ]
+
+    def generated_kinds(self) -> list[tuple[int, int]]:
+        return sorted({(width, kernel) for _, _, width in self._cells() for kernel in CONVOLUTIONS.values()})
+
+    def cell_positions(self) -> int:
+        return len(self._cells())
+
+    def generated(self, archs: Architectures, index: int) -> list[GeneratedWeight]:
+        operations = [archs.space.operations[i] for i in archs[[index]].edge_operations()[0]]
+        return [
+            GeneratedWeight(
+                f"cells.{k}.ops.{edge}.{op}.1.weight", edge + 1, position, width, CONVOLUTIONS[op], width, width
+            )
+            for position, (k, _, width) in enumerate(self._cells())
+            for edge, op in enumerate(operations)
+            if op in CONVOLUTIONS
+        ]
 
 
 class NB201NetworkBuilder(NetworkBuilder):

@@ -1,0 +1,131 @@
+"""Papers' claims as data: registered by plugins, evaluated from records (paired differences for
+rankings, ratios of gains for searches), matched to variants, and shown in every report; the methods
+side-by-side table; the self-contained HTML page with every plugin-supplied string escaped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nasbench_suite import Claim, hookimpl
+from nasbench_suite.registry import load_registry
+from nasbench_suite.study.claims import evaluate
+from nasbench_suite.study.methods import methods_table
+from nasbench_suite.study.report import render
+
+
+def _ranking(predictor, seed, tau, train=100, benchmark="b", train_tau=None):
+    return {
+        "key": f"{predictor}-{seed}-{train}-{benchmark}", "kind": "ranking", "status": "ok", "benchmark": benchmark,
+        "target": "t", "train_size": train, "predictor": predictor, "seed": seed, "kendall_tau": tau,
+        "train_kendall_tau": train_tau, "spearman": tau, "fit_seconds": 1.0, "predict_seconds": 0.5,
+        "peak_rss_mb": 100.0, "device": "cpu", "plugins": {}, "suite_version": "x",
+    }  # fmt: skip
+
+
+def _search(strategy, seed, lookups, predictor=None, budget=100):
+    return {
+        "key": f"{strategy}-{predictor}-{seed}", "kind": "search", "status": "ok", "benchmark": "b", "target": "t",
+        "top_fraction": 0.01, "budget": budget, "strategy": strategy, "predictor": predictor, "seed": seed,
+        "lookups_to_target": lookups, "reached_target": lookups < budget, "lookups_to_best": budget,
+        "reached_best": False, "expected_random_to_target": 50.0, "expected_random_to_best": 500.0, "seconds": 0.1,
+        "plugins": {}, "suite_version": "x",
+    }  # fmt: skip
+
+
+BETTER = Claim("M", "Someone 2020", "m beats b", "ranking", subject="m", baseline="b")
+
+
+def test_a_clearly_better_subject_holds_a_worse_one_contradicts_a_tie_is_unsettled():
+    rng = np.random.default_rng(0)
+    records = [_ranking("m", s, 0.5 + 0.01 * rng.random()) for s in range(6)]
+    records += [_ranking("b", s, 0.3) for s in range(6)] + [_ranking("w", s, 0.6) for s in range(6)]
+    records += [_ranking("t", s, 0.5 + (0.05 if s % 2 else -0.05)) for s in range(6)]
+    verdicts = {}
+    for baseline in ("b", "w", "t"):
+        claim = Claim("M", "Someone 2020", "m beats", "ranking", subject="m", baseline=baseline)
+        [result] = evaluate(records, [claim])
+        verdicts[baseline] = result.verdict
+        assert result.runs == 6 and result.setting == "train 100"
+    assert verdicts == {"b": "holds", "w": "contradicted", "t": "unsettled"}
+    [result] = evaluate(records, [BETTER])
+    assert result.effect == pytest.approx(np.mean([r["kendall_tau"] for r in records[:6]]) - 0.3)
+
+
+def test_only_seeds_both_sides_ran_are_paired_and_each_benchmark_and_size_is_its_own_row():
+    records = [_ranking("m", s, 0.6) for s in range(5)] + [_ranking("b", s, 0.4) for s in (0, 1, 2)]
+    records += [_ranking("m", s, 0.7, train=1000) for s in range(3)] + [
+        _ranking("b", s, 0.5, train=1000) for s in range(3)
+    ]
+    results = evaluate(records, [BETTER])
+    assert [(r.setting, r.runs) for r in results] == [("train 100", 3), ("train 1000", 3)]
+
+
+def test_variants_match_unless_they_set_an_option_another_claim_uses_to_define_a_variant():
+    ablation = Claim("S", "Tang et al.", "the graph helps", "ranking", subject="ssa", baseline="ssa:use_graph=False")
+    versus_gcn = Claim("S", "Tang et al.", "beats gcn", "ranking", subject="ssa", baseline="gcn")
+    records = []
+    for seed in range(4):
+        records += [_ranking("ssa:steps=5", seed, 0.6), _ranking("ssa:steps=5,use_graph=False", seed, 0.5)]
+        records += [_ranking("ssa:steps=9,use_graph=False", seed, 0.1), _ranking("gcn", seed, 0.55)]
+    pairs = {(r.subject, r.baseline) for r in evaluate(records, [ablation, versus_gcn])}
+    assert pairs == {("ssa:steps=5", "ssa:steps=5,use_graph=False"), ("ssa:steps=5", "gcn")}
+
+
+def test_a_search_claim_compares_gains_per_guide_and_against_unguided_baselines():
+    claim = Claim("Subsets", "Mauch et al.", "full beats random", "search", subject="predictor-full",
+                  baseline="random", metric="seg")  # fmt: skip
+    records = [_search("predictor-full", s, 10 + s, "graf-xgb") for s in range(8)]
+    records += [_search("predictor-full", s, 90, "onehot-xgb") for s in range(8)]
+    records += [_search("random", s, 60 + 5 * s) for s in range(8)]
+    results = {r.setting: r for r in evaluate(records, [claim])}
+    graf = results["budget 100, top 1.000%, guided by graf-xgb"]
+    assert graf.verdict == "holds" and graf.effect == pytest.approx(np.mean([60 + 5 * s for s in range(8)]) / 13.5)
+    assert results["budget 100, top 1.000%, guided by onehot-xgb"].verdict == "contradicted"
+
+
+def test_claims_must_be_well_formed():
+    with pytest.raises(ValueError, match="kind must be ranking or search"):
+        Claim("M", "p", "s", "ranked", subject="a", baseline="b")
+    with pytest.raises(ValueError, match="a search claim compares the gain"):
+        Claim("M", "p", "s", "search", subject="a", baseline="b")
+
+
+class ClaimsPlugin:
+    @hookimpl
+    def register_claims(self):
+        return [BETTER, "not a claim"]
+
+
+def test_plugins_register_claims_and_a_bad_one_is_reported(registry):
+    methods = {claim.method for claim, _ in registry.claims}
+    assert {"GHN", "GRAF + XGBoost", "GCN fit", "Semi-supervised assessor", "Subset sampling"} <= methods
+    custom = load_registry({"claims": ClaimsPlugin()})
+    assert any(claim is BETTER for claim, _ in custom.claims)
+    [failure] = custom.failures
+    assert "register_claims" in failure.error and "expected Claim instances" in failure.error
+
+
+def test_methods_side_by_side_join_tau_cost_and_the_best_guided_search():
+    records = [_ranking("graf-xgb", s, 0.7, train=t) for s in range(3) for t in (32, 1000)]
+    records += [_search("predictor-smart-subset", s, 20, "graf-xgb") for s in range(3)]
+    records += [_search("predictor-full", s, 40, "graf-xgb") for s in range(3)]
+    records += [_search("evolution", s, 30) for s in range(3)]
+    [table] = methods_table(records).values()
+    rows = table.set_index("method")
+    assert rows.loc["graf-xgb", "search"] == "predictor-smart-subset" and rows.loc["graf-xgb", "seg"][0] == 2.5
+    assert rows.loc["graf-xgb", "tau@32"][0] == pytest.approx(0.7) and rows.loc["evolution", "search"] == "(itself)"
+    text = render(records)
+    assert "## Methods side by side: b, t" in text and "predictor-smart-subset" in text
+
+
+def test_the_html_page_is_self_contained_and_escapes_what_plugins_supply():
+    hostile = "<script>alert('x')</script>"
+    records = [_ranking(hostile, s, 0.5, train=t) for s in range(3) for t in (10, 100)]
+    records += [_ranking("fine", s, 0.4, train=t) for s in range(3) for t in (10, 100)]
+    records.append({**_ranking("broken", 0, None), "status": "error", "error": f"failed: {hostile}"})
+    page = render(records, "html", [BETTER], title="A <b>study</b>", notes=("note & more",))
+    assert page.startswith("<!DOCTYPE html>") and "<script>" not in page
+    assert "&lt;script&gt;" in page and "A &lt;b&gt;study&lt;/b&gt;" in page and "note &amp; more" in page
+    assert "data:image/png;base64," in page  # the figure is embedded
+    assert "http://" not in page and "https://" not in page  # nothing fetched
