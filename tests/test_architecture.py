@@ -123,7 +123,7 @@ def test_every_public_name_resolves():
 def test_the_plugin_reference_documents_every_hook_and_public_name():
     reference = (ROOT / "docs" / "plugins.md").read_text()
     hooks = [name for name in vars(hookspecs) if name.startswith("register_")]
-    assert len(hooks) == 4
+    assert "register_claims" in hooks, hooks
     for hook in hooks:
         assert f"`{hook}()`" in reference, hook
     undocumented = [name for name in nasbench_suite.__all__ if f"`{name}" not in reference and name != "__version__"]
