@@ -10,7 +10,8 @@
 #
 # NB101: the same hypernetwork through NB101's weight-sharing network, scaled the same way (a
 # 16-channel stem, 3 stacks of 1 cell), 3,000 steps on the 1,000 training cells, scoring 1,000 test
-# cells beside param-count, random and compute-matched short-training (3 steps per cell).
+# cells beside param-count and random (compute-matched short-training, 3 steps per cell, would
+# take another hour on 2 cores: add --predictor "short-training:data=$DATA,$NB101,steps=3").
 # Usage: bash benchmarks/ghn_cpu.sh [OUT] [DATA] [PART: all|nb201|nb101]
 set -euo pipefail
 OUT=${1:-results/ghn}
@@ -33,7 +34,6 @@ if [[ $PART != nb201 ]]; then
   NB101="channels=16,cells_per_stage=1,$IMAGES"
   nasbench-suite run --benchmark nb101 \
     --predictor "ghn:data=$DATA,$NB101,steps=3000" \
-    --predictor "short-training:data=$DATA,$NB101,steps=3" \
     --predictor random --predictor param-count \
     --train-sizes 1000 --seeds 1 --test-size 1000 --device auto --out "$OUT/nb101"
 fi

@@ -15,7 +15,7 @@ if [[ $SPACE != nb101 ]]; then
     --train-sizes 100,400 --seeds 3 --score-train --device cpu --out "$OUT"
 fi
 if [[ $SPACE != nb201 ]]; then
-  BENCH="nb101-supernet:data=$DATA,cells=500,stem_channels=16,num_stacks=3,cells_per_stack=1,epochs=30,train_images=10000,eval_images=1024,device=cpu"
+  BENCH="nb101-supernet:data=$DATA,cells=300,stem_channels=16,num_stacks=3,cells_per_stack=1,epochs=10,train_images=5000,eval_images=1024,device=cpu"
   nasbench-suite run --benchmark "$BENCH" --predictor supernet --predictor "gcn-fit:$GCN" --predictor "gcn:$GCN" \
-    --train-sizes 100,400 --seeds 3 --score-train --device cpu --out "$OUT/nb101"
+    --train-sizes 50,200 --seeds 3 --score-train --device cpu --out "$OUT/nb101"
 fi

@@ -12,11 +12,13 @@ from nasbench_suite.registry import load_registry
 from nasbench_suite.study.claims import evaluate
 from nasbench_suite.study.methods import methods_table
 from nasbench_suite.study.report import render
+from nasbench_suite.study.summaries import summarise_ranking
 
 
-def _ranking(predictor, seed, tau, train=100, benchmark="b", train_tau=None):
+def _ranking(predictor, seed, tau, train=100, benchmark="b", train_tau=None, test=1000):
     return {
-        "key": f"{predictor}-{seed}-{train}-{benchmark}", "kind": "ranking", "status": "ok", "benchmark": benchmark,
+        "key": f"{predictor}-{seed}-{train}-{benchmark}-{test}", "kind": "ranking", "status": "ok",
+        "benchmark": benchmark, "test_size": test,
         "target": "t", "train_size": train, "predictor": predictor, "seed": seed, "kendall_tau": tau,
         "train_kendall_tau": train_tau, "spearman": tau, "fit_seconds": 1.0, "predict_seconds": 0.5,
         "peak_rss_mb": 100.0, "device": "cpu", "plugins": {}, "suite_version": "x",
@@ -59,6 +61,24 @@ def test_only_seeds_both_sides_ran_are_paired_and_each_benchmark_and_size_is_its
     ]
     results = evaluate(records, [BETTER])
     assert [(r.setting, r.runs) for r in results] == [("train 100", 3), ("train 1000", 3)]
+
+
+def test_runs_on_different_test_sets_are_never_pooled_or_paired():
+    # the same seeds and train size, tested on all cells and on a 200-cell sample (a costly method's block)
+    records = [_ranking("b", s, 0.4) for s in range(5)] + [_ranking("b", s, 0.1, test=200) for s in range(2)]
+    records += [_ranking("m", s, 0.2, test=200) for s in range(2)]
+    records += [_ranking(name, s, 0.3) for name in ("c", "d") for s in range(5)]  # most ran on all cells
+    [result] = evaluate(records, [BETTER])
+    assert (result.baseline_value, result.runs) == (pytest.approx(0.1), 2)
+    assert result.setting == "train 100, 200 test cells"
+    board = summarise_ranking(records)
+    assert sorted(zip(board["predictor"], board["test_size"], board["seeds"])) == [
+        ("b", 200, 2), ("b", 1000, 5), ("c", 1000, 5), ("d", 1000, 5), ("m", 200, 2),
+    ]  # fmt: skip
+    rows = next(iter(methods_table(records).values())).set_index("method")
+    assert rows.loc["b", "tau@100"][0] == pytest.approx(0.4)
+    assert rows.loc["b (200 test cells)", "tau@100"][0] == pytest.approx(0.1)
+    assert "| test " in render(records)
 
 
 def test_variants_match_unless_they_set_an_option_another_claim_uses_to_define_a_variant():

@@ -60,6 +60,22 @@ def test_run_writes_results_prints_leaderboard_and_resumes(tmp_path, capsys):
     assert "4 runs finished" in err and len(_records(out_dir)) == 12
 
 
+def test_dry_run_lists_the_jobs_left_and_runs_nothing(tmp_path, capsys):
+    out_dir = tmp_path / "res"
+    args = ["run", *TINY, "--predictor", "param-count", "--out", str(out_dir)]
+    code, out, err = _run(capsys, *args, "--dry-run")
+    assert code == 0 and not out_dir.joinpath("records.jsonl").exists()
+    assert "4 jobs planned: 0 already done, 4 to do" in err
+    listed = [line.split("\t") for line in out.splitlines()]
+    assert len(listed) == 4 and all("param-count on nb201-cifar10" in what for _, what in listed)
+
+    _run(capsys, "run", *TINY, "--predictor", "param-count", "--seeds", "1", "--out", str(out_dir))
+    code, out, err = _run(capsys, *args, "--dry-run")
+    done = {r["key"] for r in _records(out_dir)}
+    assert "4 jobs planned: 2 already done, 2 to do" in err
+    assert {line.split("\t")[0] for line in out.splitlines()}.isdisjoint(done)
+
+
 def test_parallel_jobs_give_the_same_results(tmp_path, capsys):
     args = [*TINY, "--predictor", "onehot-xgb:n_estimators=30,n_jobs=1"]
     assert _run(capsys, "run", *args, "--out", str(tmp_path / "serial"))[0] == 0

@@ -104,6 +104,8 @@ def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
 
 
 def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: ResultsStore) -> int:
+    if args.dry_run:
+        return _dry_run(study, args, suite, store)
     with make_executor(suite, args.jobs, Limits(args.timeout, args.memory_limit), args.scheduler) as executor:
         jobs = plan(study, suite, executor.resolve_device)
         outcome = execute(jobs, store, executor, force=args.force)
@@ -129,6 +131,18 @@ def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: Resu
     print(f"{outcome.summary()}; results in {store.path}, report in {board}", file=sys.stderr)
     for error in outcome.errors[:10]:
         print(f"  failed: {error}", file=sys.stderr)
+    return 0
+
+
+def _dry_run(study: Study, args: argparse.Namespace, suite: Suite, store: ResultsStore) -> int:
+    """Plan the study as a run would (every check included) and list what a run would do."""
+    with make_executor(suite, 1, Limits(args.timeout, args.memory_limit), None) as executor:
+        jobs = plan(study, suite, executor.resolve_device)
+    done = set() if args.force else store.finished_keys()
+    todo = [job for job in jobs if job.key() not in done]
+    for job in todo:
+        print(f"{job.key()}\t{job.describe()}")
+    print(f"{len(jobs)} jobs planned: {len(jobs) - len(todo)} already done, {len(todo)} to do", file=sys.stderr)
     return 0
 
 

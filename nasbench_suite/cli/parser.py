@@ -66,6 +66,9 @@ def _output_options(parser: argparse.ArgumentParser, out: str, out_help: str) ->
     group = parser.add_argument_group("results")
     group.add_argument("--out", default=out, help=out_help)
     group.add_argument("--force", action="store_true", help="recompute jobs already in the results")
+    group.add_argument(
+        "--dry-run", action="store_true", help="plan, print the jobs not yet done and their count, and exit"
+    )
     group.add_argument("--format", default="markdown", help=FORMAT_HELP)
     group.add_argument("--plot", metavar="DIR", help="also write the report's figures (PNG + SVG) to DIR")
 

@@ -118,8 +118,11 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
         value = record.get(claim.metric)
         if role is None or value is None:
             continue
-        where = (label(record, "benchmark"), record["target"], record["train_size"])
+        where = (label(record, "benchmark"), record["target"], record["train_size"], record.get("test_size"))
         sides[role][where].setdefault(shown, {})[record["seed"]] = float(value)
+    test_sizes: dict[tuple, set] = defaultdict(set)  # runs on different test sets are never paired
+    for benchmark, target, size, test in (*sides["subject"], *sides["baseline"]):
+        test_sizes[(benchmark, target, size)].add(test)
     results = []
     for where, subjects in sorted(sides["subject"].items(), key=str):
         for subject, subject_runs in sorted(subjects.items()):
@@ -130,9 +133,12 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
                 a = np.array([subject_runs[s] for s in seeds])
                 b = np.array([baseline_runs[s] for s in seeds])
                 effect, low, high = paired_difference_interval(a, b)
-                benchmark, target, size = where
+                benchmark, target, size, test = where
+                setting = f"train {size}"
+                if len(test_sizes[(benchmark, target, size)]) > 1:
+                    setting += f", {test} test cells"
                 results.append(
-                    ClaimResult(claim, benchmark, target, f"train {size}", subject, baseline, float(a.mean()),
+                    ClaimResult(claim, benchmark, target, setting, subject, baseline, float(a.mean()),
                                 float(b.mean()), effect, low, high, len(seeds), _verdict(claim.expect, low, high, 0.0))
                 )  # fmt: skip
     return results

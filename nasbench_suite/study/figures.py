@@ -21,12 +21,22 @@ def _pyplot() -> Any:
     return plt
 
 
+LINE_STYLES = ("-", "--", ":", "-.")
+
+
+def _legend(ax: Any, width: int = 60) -> None:
+    """The legend beside the axes, long labels (specs with many options) shortened."""
+    handles, labels = ax.get_legend_handles_labels()
+    short = [text if len(text) <= width else text[: width - 1] + "…" for text in labels]
+    ax.legend(handles, short, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+
+
 def save_figure(fig: Any, stem: Path) -> list[Path]:
     """Write ``fig`` as ``stem.png`` and ``stem.svg``, close it, return the paths."""
     fig.tight_layout()
     paths = [stem.with_suffix(suffix) for suffix in (".png", ".svg")]
     for path in paths:
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, bbox_inches="tight")  # the legend sits outside the axes
     _pyplot().close(fig)
     return paths
 
@@ -47,17 +57,20 @@ def plot_kendall(records: list[dict[str, Any]], directory: str | Path) -> list[P
     if summary.empty:
         return written
     for (benchmark, target), group in summary.groupby(["benchmark_label", "target"]):
-        fig, ax = plt.subplots(figsize=(6, 4))
-        for predictor, lines in group.groupby("predictor_label"):
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        mixed = group["test_size"].nunique() > 1  # runs on different test sets are separate lines
+        for number, ((predictor, test), lines) in enumerate(group.groupby(["predictor_label", "test_size"])):
             lines = lines.sort_values("train_size")
-            ax.plot(lines["train_size"], lines["kendall_tau_mean"], marker="o", label=predictor)
+            name = f"{predictor} ({test} test cells)" if mixed else predictor
+            style = LINE_STYLES[number // 10 % len(LINE_STYLES)]
+            ax.plot(lines["train_size"], lines["kendall_tau_mean"], marker="o", label=name, linestyle=style)
             ax.fill_between(lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.2)
         ax.set_xscale("log")
         ax.set_xlabel("training cells")
         ax.set_ylabel("Kendall τ (mean, 95% bootstrap band)")
         ax.set_title(f"{benchmark} — {target}")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        _legend(ax)
         written += save_figure(fig, _stem(directory, benchmark, target, "kendall"))
     return written
 
@@ -76,8 +89,9 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Pa
     for role in ("benchmark", "strategy", "predictor"):
         frame[f"{role}_shown"] = [label(record, role) or "" for record in ok]
     for (benchmark, target), group in frame.groupby(["benchmark_shown", "target"]):
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        for (strategy, predictor), runs in group.groupby(["strategy_shown", "predictor_shown"]):
+        fig, ax = plt.subplots(figsize=(10, 4.5))
+        lines = group.groupby(["strategy_shown", "predictor_shown"])
+        for number, ((strategy, predictor), runs) in enumerate(lines):
             length = int(runs["budget"].max())  # a search that stopped at the best stays there
             curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
             regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
@@ -85,6 +99,7 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Pa
                 np.arange(1, length + 1),
                 regret.mean(axis=0),
                 label=f"{strategy} / {predictor}" if predictor else strategy,
+                linestyle=LINE_STYLES[number // 10 % len(LINE_STYLES)],  # the colours repeat after 10
             )
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=0.01)
@@ -93,7 +108,7 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Pa
         ax.set_ylabel(f"regret of {target} (mean over seeds)")
         ax.set_title(benchmark)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=6)
+        _legend(ax)
         written += save_figure(fig, _stem(directory, benchmark, target, "regret"))
     return written
 

@@ -1,6 +1,8 @@
 """Methods side by side: per benchmark and target, one row per predictor (and per unguided search
 strategy) with its Kendall tau at each train size, its cost, and the sample-efficiency gain of the
-best search it guided — a study's ranking and search records joined on the benchmark."""
+best search it guided — a study's ranking and search records joined on the benchmark. Where a
+predictor was also tested on fewer (or more) cells than the benchmark's usual test set, those runs
+get a row of their own, labelled with their test size."""
 
 from __future__ import annotations
 
@@ -28,8 +30,12 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
         rows: dict[str, dict[str, Any]] = {}
         if len(ranking):
             part = ranking[(ranking["benchmark_label"] == benchmark) & (ranking["target"] == target)]
+            usual = _usual_test_sizes(part)
             for _, row in part.sort_values("train_size").iterrows():
-                entry = rows.setdefault(row["predictor_label"], {"method": row["predictor_label"]})
+                method = row["predictor_label"]
+                if row["test_size"] != usual[row["train_size"]]:
+                    method = f"{method} ({row['test_size']} test cells)"
+                entry = rows.setdefault(method, {"method": method})
                 entry[f"tau@{row['train_size']}"] = (
                     row["kendall_tau_mean"],
                     row["kendall_tau_ci_low"],
@@ -54,3 +60,10 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
                 )  # fmt: skip
         tables[(benchmark, target)] = pd.DataFrame(list(rows.values()))
     return tables
+
+
+def _usual_test_sizes(part: pd.DataFrame) -> dict[int, int]:
+    """Per train size, the test size most predictors were scored on (the largest on a tie)."""
+    counts = part.groupby(["train_size", "test_size"]).size().reset_index(name="rows")
+    counts = counts.sort_values(["train_size", "rows", "test_size"], ascending=[True, False, False])
+    return dict(counts.drop_duplicates("train_size")[["train_size", "test_size"]].itertuples(index=False))

@@ -17,7 +17,7 @@ from nasbench_suite.errors import ConfigError
 from nasbench_suite.study.claims import ClaimResult, evaluate
 from nasbench_suite.study.html import html_page
 from nasbench_suite.study.methods import methods_table
-from nasbench_suite.study.summaries import summarise_ranking, summarise_search
+from nasbench_suite.study.summaries import pooled_elsewhere, summarise_ranking, summarise_search
 
 FORMATS = {"markdown": "pipe", "github": "github", "latex": "latex_booktabs", "html": "html", "csv": None}
 SEG_NOTE = (
@@ -47,6 +47,7 @@ def ranking_rows(summary: pd.DataFrame) -> pd.DataFrame:
     """The human-readable ranking columns."""
     out = []
     with_train = "train_kendall_tau_mean" in summary and summary["train_kendall_tau_mean"].notna().any()
+    with_test = pooled_elsewhere(summary)
     for row in summary.to_dict("records"):
         if row["seeds"] == 0:
             tau = "failed" if row["failed"] else "—"
@@ -61,6 +62,7 @@ def ranking_rows(summary: pd.DataFrame) -> pd.DataFrame:
                 "benchmark": row["benchmark_label"],
                 "target": row["target"],
                 "train": row["train_size"],
+                **({"test": row["test_size"]} if with_test else {}),
                 "rank": row["rank"],
                 "predictor": row["predictor_label"],
                 "Kendall τ": tau,

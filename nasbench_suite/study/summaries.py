@@ -1,5 +1,5 @@
 """Summarise records into leaderboard tables: one row per ranking group (benchmark, target, train
-size, predictor) and per search group (benchmark, target, top fraction, budget, strategy,
+size, test size, predictor) and per search group (benchmark, target, top fraction, budget, strategy,
 predictor), with means, bootstrap intervals, failures and ranks. Pure functions of the records."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ METRICS = ("kendall_tau", "spearman", "pearson", "precision_at_10", "precision_a
 #: Recorded by runs with ``--score-train``: the same metrics on the training cells.
 TRAIN_METRICS = ("train_kendall_tau",)
 COSTS = ("fit_seconds", "predict_seconds", "peak_rss_mb", "peak_cuda_mb")
-RANKING_GROUP = ["benchmark", "target", "train_size", "predictor"]
+RANKING_GROUP = ["benchmark", "target", "train_size", "test_size", "predictor"]
 SEARCH_GROUP = ["benchmark", "target", "top_fraction", "budget", "strategy", "predictor"]
 SEARCH_FIELDS = (
     "lookups_to_target", "reached_target", "lookups_to_best", "reached_best", "expected_random_to_target",
@@ -67,12 +67,15 @@ def _shown(group: pd.DataFrame, roles: tuple[str, ...]) -> dict[str, Any]:
 
 
 def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per (benchmark, target, train size, predictor): mean/std over seeds, 95% bootstrap
-    interval of the mean Kendall tau, costs, counts of finished / failed / undefined runs, and rank."""
+    """One row per (benchmark, target, train size, test size, predictor): mean/std over seeds, 95%
+    bootstrap interval of the mean Kendall tau, costs, counts of finished / failed / undefined runs,
+    and rank. Runs tested on different numbers of cells are never pooled (``test_size`` -1: not
+    recorded)."""
     if not records:
         return pd.DataFrame(columns=[*RANKING_GROUP, "rank"])
     roles = ("benchmark", "predictor")
-    frame = _frame(records, roles, (*METRICS, *TRAIN_METRICS, *COSTS))
+    frame = _frame(records, roles, (*METRICS, *TRAIN_METRICS, *COSTS, "test_size"))
+    frame["test_size"] = frame["test_size"].fillna(-1).astype(int)
     rows = []
     for key, group in frame.groupby(RANKING_GROUP, sort=True):
         ok = group[group["status"] == "ok"]
@@ -92,8 +95,17 @@ def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["first_error"] = first_error(group)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["rank"] = rank_within(table, ["benchmark", "target", "train_size"], "kendall_tau_mean")
-    return table.sort_values(["benchmark", "target", "train_size", "rank", "predictor"]).reset_index(drop=True)
+    table["rank"] = rank_within(table, ["benchmark", "target", "train_size", "test_size"], "kendall_tau_mean")
+    order = ["benchmark", "target", "train_size", "test_size", "rank", "predictor"]
+    return table.sort_values(order, ascending=[True, True, True, False, True, True]).reset_index(drop=True)
+
+
+def pooled_elsewhere(summary: pd.DataFrame) -> bool:
+    """Whether some predictor has rows at more than one test size for the same benchmark, target and
+    train size (a report then shows the test size beside the train size)."""
+    if not len(summary):
+        return False
+    return bool(summary.duplicated(["benchmark", "target", "train_size", "predictor"]).any())
 
 
 def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
