@@ -54,6 +54,23 @@ def test_a_clearly_better_subject_holds_a_worse_one_contradicts_a_tie_is_unsettl
     assert result.effect == pytest.approx(np.mean([r["kendall_tau"] for r in records[:6]]) - 0.3)
 
 
+def test_not_lower_holds_only_when_a_loss_beyond_the_margin_is_excluded():
+    at_least = Claim("M", "Someone 2020", "m is at least as good as b", "ranking", subject="m", baseline="b",
+                     expect="not-lower")  # fmt: skip
+    rng = np.random.default_rng(1)
+    verdicts = {}
+    for name, shift, spread in (("level", 0.0, 0.002), ("slightly-worse", -0.01, 0.002),
+                                ("worse", -0.05, 0.002), ("noisy", -0.03, 0.2)):  # fmt: skip
+        records = [_ranking("b", s, 0.5) for s in range(8)]
+        records += [_ranking("m", s, 0.5 + shift + spread * rng.standard_normal()) for s in range(8)]
+        [result] = evaluate(records, [at_least])
+        verdicts[name] = result.verdict
+    # a loss surely within the 0.02 margin holds; one surely beyond no difference and the margin is
+    # contradicted; a wide interval is unsettled
+    assert verdicts == {"level": "holds", "slightly-worse": "holds", "worse": "contradicted",
+                        "noisy": "unsettled"}  # fmt: skip
+
+
 def test_only_seeds_both_sides_ran_are_paired_and_each_benchmark_and_size_is_its_own_row():
     records = [_ranking("m", s, 0.6) for s in range(5)] + [_ranking("b", s, 0.4) for s in (0, 1, 2)]
     records += [_ranking("m", s, 0.7, train=1000) for s in range(3)] + [

@@ -87,14 +87,20 @@ def _paired(claim: Claim, subject: str, baseline: str) -> bool:
     return _variant(claim.subject, subject) == _variant(claim.baseline, baseline)
 
 
-def _verdict(expect: str, low: float, high: float, neutral: float) -> str:
+#: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
+NON_INFERIORITY = {"ranking": -0.02, "search": 0.8}
+
+
+def _verdict(expect: str, low: float, high: float, neutral: float, margin: float = np.nan) -> str:
     if np.isnan(low):
         return "unsettled"
     if expect == "higher":
         return "holds" if low > neutral else "contradicted" if high < neutral else "unsettled"
     if expect == "lower":
         return "holds" if high < neutral else "contradicted" if low > neutral else "unsettled"
-    return "contradicted" if high < neutral else "holds"  # not-lower
+    # not-lower: holds where the interval excludes a loss beyond the margin, contradicted where it
+    # lies wholly below no difference
+    return "holds" if low > margin else "contradicted" if high < neutral else "unsettled"
 
 
 def evaluate(records: list[dict[str, Any]], claims: list[Claim]) -> list[ClaimResult]:
@@ -137,9 +143,10 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
                 setting = f"train {size}"
                 if len(test_sizes[(benchmark, target, size)]) > 1:
                     setting += f", {test} test cells"
+                verdict = _verdict(claim.expect, low, high, 0.0, NON_INFERIORITY["ranking"])
                 results.append(
                     ClaimResult(claim, benchmark, target, setting, subject, baseline, float(a.mean()),
-                                float(b.mean()), effect, low, high, len(seeds), _verdict(claim.expect, low, high, 0.0))
+                                float(b.mean()), effect, low, high, len(seeds), verdict)
                 )  # fmt: skip
     return results
 
@@ -169,7 +176,7 @@ def _search(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set
                 benchmark, target, top, budget = where
                 setting = f"budget {budget}, top {top:.3%}" + (f", guided by {guide}" if guide else "")
                 gains = expected[where] / np.mean(lookups), expected[where] / np.mean(base_lookups)
-                verdict = _verdict(claim.expect, low, high, 1.0)
+                verdict = _verdict(claim.expect, low, high, 1.0, NON_INFERIORITY["search"])
                 results.append(
                     ClaimResult(claim, benchmark, target, setting, subject, baseline, *gains, effect, low, high,
                                 len(lookups), verdict)
