@@ -20,7 +20,7 @@ from nasbench_suite.study.figures import plot_all
 from nasbench_suite.study.planning import plan
 from nasbench_suite.study.records import ResultsStore, load_records
 from nasbench_suite.study.report import check_format, render
-from nasbench_suite.study.runner import execute
+from nasbench_suite.study.runner import execute, pending
 
 #: A study's title and notes, written beside its records so that the directory re-renders as it was.
 STUDY_FILE = "study.json"
@@ -138,8 +138,7 @@ def _dry_run(study: Study, args: argparse.Namespace, suite: Suite, store: Result
     """Plan the study as a run would (every check included) and list what a run would do."""
     with make_executor(suite, 1, Limits(args.timeout, args.memory_limit), None) as executor:
         jobs = plan(study, suite, executor.resolve_device)
-    done = set() if args.force else store.finished_keys()
-    todo = [job for job in jobs if job.key() not in done]
+    todo = pending(jobs, store, args.force)
     for job in todo:
         print(f"{job.key()}\t{job.describe()}")
     print(f"{len(jobs)} jobs planned: {len(jobs) - len(todo)} already done, {len(todo)} to do", file=sys.stderr)

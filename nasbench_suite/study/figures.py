@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.study.summaries import label, summarise_ranking
+from nasbench_suite.study.summaries import label, shown_with_test_size, summarise_ranking, usual_test_sizes
 
 
 def _pyplot() -> Any:
@@ -24,10 +24,11 @@ def _pyplot() -> Any:
 LINE_STYLES = ("-", "--", ":", "-.")
 
 
-def _legend(ax: Any, width: int = 60) -> None:
-    """The legend beside the axes, long labels (specs with many options) shortened."""
+def _legend(ax: Any, width: int = 60, tail: int = 20) -> None:
+    """The legend beside the axes, long labels (specs with many options) shortened in the middle, so
+    that their end (a test size, the last options) stays readable."""
     handles, labels = ax.get_legend_handles_labels()
-    short = [text if len(text) <= width else text[: width - 1] + "…" for text in labels]
+    short = [text if len(text) <= width else text[: width - tail - 1] + "…" + text[-tail:] for text in labels]
     ax.legend(handles, short, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 
 
@@ -58,10 +59,10 @@ def plot_kendall(records: list[dict[str, Any]], directory: str | Path) -> list[P
         return written
     for (benchmark, target), group in summary.groupby(["benchmark_label", "target"]):
         fig, ax = plt.subplots(figsize=(9, 4.5))
-        mixed = group["test_size"].nunique() > 1  # runs on different test sets are separate lines
-        for number, ((predictor, test), lines) in enumerate(group.groupby(["predictor_label", "test_size"])):
+        usual = usual_test_sizes(group)  # runs on an unusual test set are lines of their own
+        names = [shown_with_test_size(row, usual) for row in group.to_dict("records")]
+        for number, (name, lines) in enumerate(group.groupby(names, sort=True)):
             lines = lines.sort_values("train_size")
-            name = f"{predictor} ({test} test cells)" if mixed else predictor
             style = LINE_STYLES[number // 10 % len(LINE_STYLES)]
             ax.plot(lines["train_size"], lines["kendall_tau_mean"], marker="o", label=name, linestyle=style)
             ax.fill_between(lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.2)

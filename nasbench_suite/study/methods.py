@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.study.summaries import summarise_ranking, summarise_search
+from nasbench_suite.study.summaries import shown_with_test_size, summarise_ranking, summarise_search, usual_test_sizes
 
 NO_GUIDE = "—"
 
@@ -30,11 +30,9 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
         rows: dict[str, dict[str, Any]] = {}
         if len(ranking):
             part = ranking[(ranking["benchmark_label"] == benchmark) & (ranking["target"] == target)]
-            usual = _usual_test_sizes(part)
-            for _, row in part.sort_values("train_size").iterrows():
-                method = row["predictor_label"]
-                if row["test_size"] != usual[row["train_size"]]:
-                    method = f"{method} ({row['test_size']} test cells)"
+            usual = usual_test_sizes(part)
+            for row in part.sort_values("train_size").to_dict("records"):
+                method = shown_with_test_size(row, usual)
                 entry = rows.setdefault(method, {"method": method})
                 entry[f"tau@{row['train_size']}"] = (
                     row["kendall_tau_mean"],
@@ -60,10 +58,3 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
                 )  # fmt: skip
         tables[(benchmark, target)] = pd.DataFrame(list(rows.values()))
     return tables
-
-
-def _usual_test_sizes(part: pd.DataFrame) -> dict[int, int]:
-    """Per train size, the test size most predictors were scored on (the largest on a tie)."""
-    counts = part.groupby(["train_size", "test_size"]).size().reset_index(name="rows")
-    counts = counts.sort_values(["train_size", "rows", "test_size"], ascending=[True, False, False])
-    return dict(counts.drop_duplicates("train_size")[["train_size", "test_size"]].itertuples(index=False))

@@ -241,7 +241,7 @@ CLAIMS_NOTE = (
     "difference (same cells, same seeds) with its 95% bootstrap interval; search claims by the ratio of "
     "the sample-efficiency gains (×) with its 95% bootstrap interval. It holds where the interval lies on "
     "the claimed side of 0 (or 1), is contradicted where it lies on the other side, and is unsettled "
-    "otherwise; a claim of \"not lower\" (at least as good) holds where the interval excludes a loss "
+    'otherwise; a claim of "not lower" (at least as good) holds where the interval excludes a loss '
     "of more than 0.02 in tau or 20% in gain, and is contradicted where it lies wholly below 0 (or 1)."
 )
 

@@ -40,6 +40,12 @@ def _noun(kind: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+def pending(jobs: list[Job], store: ResultsStore, force: bool = False) -> list[Job]:
+    """The ``jobs`` a run would execute: those not finished in ``store`` (all of them with ``force``)."""
+    done = set() if force else store.finished_keys()
+    return [job for job in jobs if job.key() not in done]
+
+
 def execute(
     jobs: list[Job],
     store: ResultsStore,
@@ -48,8 +54,7 @@ def execute(
     progress: bool | None = None,
 ) -> Outcome:
     """Run the ``jobs`` not yet finished in ``store`` (all of them with ``force``) on ``executor``."""
-    done = set() if force else store.finished_keys()
-    todo = [job for job in jobs if job.key() not in done]
+    todo = pending(jobs, store, force)
     kinds = tuple(kind for kind in NOUNS if any(job.kind == kind for job in jobs)) or ("ranking",)
     outcome = Outcome(kinds, skipped=len(jobs) - len(todo))
     show = sys.stderr.isatty() if progress is None else progress

@@ -108,6 +108,19 @@ def pooled_elsewhere(summary: pd.DataFrame) -> bool:
     return bool(summary.duplicated(["benchmark", "target", "train_size", "predictor"]).any())
 
 
+def usual_test_sizes(summary: pd.DataFrame) -> dict[int, int]:
+    """Per train size, the test size most predictors were scored on (the largest on a tie)."""
+    counts = summary.groupby(["train_size", "test_size"]).size().reset_index(name="rows")
+    counts = counts.sort_values(["train_size", "rows", "test_size"], ascending=[True, False, False])
+    return dict(counts.drop_duplicates("train_size")[["train_size", "test_size"]].itertuples(index=False))
+
+
+def shown_with_test_size(row: dict[str, Any], usual: dict[int, int]) -> str:
+    """A summary row's predictor label, with its test size where that is not the usual one."""
+    label = row["predictor_label"]
+    return label if row["test_size"] == usual[row["train_size"]] else f"{label} ({row['test_size']} test cells)"
+
+
 def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per (benchmark, target, top fraction, budget, strategy, predictor), ranked by SEG:
     the gain with its 95% interval, hit rate, median look-ups, look-ups to the best cell."""
