@@ -12,6 +12,10 @@ import numpy as np
 from scipy import stats
 
 DEFAULT_TOP_K = (10, 100)
+#: The top regions within which Kendall tau is also computed: name suffix -> fraction of the cells.
+TOP_REGIONS = {"top_10pct": 0.10, "top_1pct": 0.01}
+#: A top region's tau needs at least this many cells (fewer: undefined).
+MIN_TOP_REGION = 5
 
 
 def _validated(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -66,17 +70,56 @@ def precision_at_k(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> float:
     return len(np.intersect1d(true_top, pred_top)) / k
 
 
+def top_region(y_true: np.ndarray, fraction: float) -> np.ndarray:
+    """Indices of the true top ``fraction`` of the cells: the ``ceil(fraction * n)`` best, ties at
+    the boundary broken by a stable sort (so the region is deterministic)."""
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1] (got {fraction})")
+    y_true = np.asarray(y_true, dtype=np.float64)
+    size = math.ceil(fraction * len(y_true))
+    return np.argsort(-y_true, kind="stable")[:size]
+
+
+def kendall_tau_top(y_true: np.ndarray, y_pred: np.ndarray, fraction: float) -> float:
+    """Kendall's tau-b among the true top ``fraction`` of the cells (how well the best region is
+    ordered, the measure of papers that care about the top of the space); ``nan`` when that region
+    holds fewer than :data:`MIN_TOP_REGION` cells or is undefined there."""
+    y_true, y_pred = _validated(y_true, y_pred)
+    region = top_region(y_true, fraction)
+    if len(region) < MIN_TOP_REGION:
+        return math.nan
+    return kendall_tau(y_true[region], y_pred[region])
+
+
+def best_rank_of_top_predicted(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> float:
+    """N@K: the best true rank (1 = the best cell; tied cells share the better rank) among the ``k``
+    cells predicted best (ties broken by a stable sort). Lower is better; ``nan`` with fewer than
+    ``k`` cells."""
+    y_true, y_pred = _validated(y_true, y_pred)
+    if k < 1:
+        raise ValueError(f"k must be >= 1 (got {k})")
+    if len(y_true) < k:
+        return math.nan
+    chosen = np.argsort(-y_pred, kind="stable")[:k]
+    return float(1 + np.sum(y_true > y_true[chosen].max()))
+
+
 def score_predictions(
     y_true: np.ndarray, y_pred: np.ndarray, top_k: tuple[int, ...] = DEFAULT_TOP_K
 ) -> dict[str, float]:
-    """All prediction metrics of one run, keyed by the names used in records and leaderboards."""
+    """All prediction metrics of one run, keyed by the names used in records and leaderboards:
+    correlations over every cell, Kendall tau within the true top 10% and 1%, and per ``k`` of
+    ``top_k`` precision@k and N@K."""
     scores = {
         "kendall_tau": kendall_tau(y_true, y_pred),
         "spearman": spearman(y_true, y_pred),
         "pearson": pearson(y_true, y_pred),
     }
+    for name, fraction in TOP_REGIONS.items():
+        scores[f"kendall_tau_{name}"] = kendall_tau_top(y_true, y_pred, fraction)
     for k in top_k:
         scores[f"precision_at_{k}"] = precision_at_k(y_true, y_pred, k)
+        scores[f"n_at_{k}"] = best_rank_of_top_predicted(y_true, y_pred, k)
     return scores
 
 

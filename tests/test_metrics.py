@@ -69,5 +69,31 @@ def test_bootstrap_interval_brackets_the_mean():
 
 def test_score_predictions_reports_every_metric():
     scores = metrics.score_predictions(np.arange(200.0), np.arange(200.0))
-    assert set(scores) == {"kendall_tau", "spearman", "pearson", "precision_at_10", "precision_at_100"}
+    assert set(scores) == {
+        "kendall_tau", "spearman", "pearson", "kendall_tau_top_10pct", "kendall_tau_top_1pct",
+        "precision_at_10", "precision_at_100", "n_at_10", "n_at_100",
+    }  # fmt: skip
+    assert scores.pop("n_at_10") == scores.pop("n_at_100") == 1.0  # the best cell is predicted best
+    assert math.isnan(scores.pop("kendall_tau_top_1pct"))  # the top 1% of 200 cells is 2: undefined
     assert all(v == pytest.approx(1.0) for v in scores.values())
+
+
+def test_top_region_tau_orders_only_the_true_best_cells():
+    y_true = np.arange(100.0)
+    y_pred = y_true.copy()
+    y_pred[90:] = y_pred[90:][::-1]  # the top 10% reversed, the rest perfect
+    assert metrics.kendall_tau(y_true, y_pred) > 0.9
+    assert metrics.kendall_tau_top(y_true, y_pred, 0.10) == pytest.approx(-1.0)
+    assert math.isnan(metrics.kendall_tau_top(y_true, y_pred, 0.01))  # one cell is no region
+    assert list(metrics.top_region(np.array([1.0, 3.0, 3.0, 2.0]), 0.5)) == [1, 2]
+
+
+def test_n_at_k_is_the_best_true_rank_among_the_top_predicted():
+    y_true = np.array([5.0, 4.0, 3.0, 2.0, 1.0])
+    y_pred = np.array([0.0, 1.0, 9.0, 8.0, 0.5])  # predicted best: cells 2 and 3 (true ranks 3 and 4)
+    assert metrics.best_rank_of_top_predicted(y_true, y_pred, 1) == 3.0
+    assert metrics.best_rank_of_top_predicted(y_true, y_pred, 2) == 3.0
+    assert metrics.best_rank_of_top_predicted(y_true, y_pred, 4) == 2.0
+    tied = np.array([5.0, 5.0, 1.0])  # a cell tied with the best has rank 1
+    assert metrics.best_rank_of_top_predicted(tied, np.array([0.0, 1.0, 0.5]), 1) == 1.0
+    assert math.isnan(metrics.best_rank_of_top_predicted(y_true, y_pred, 6))

@@ -6,7 +6,7 @@ each kind adds: ``key`` (what identifies the job for resuming), ``kind`` (``rank
 ``search``), ``status`` (``ok`` or ``error``), ``error`` (the message) and ``traceback`` (the last
 frames of a plugin's exception), ``finished_at``, the benchmark, predictor and strategy as
 identities, labels, names and specs, ``plugins`` (which plugin, distribution and version contributed
-each), ``suite_version`` and ``python``.
+each), ``suite_version``, ``python`` and ``environment`` (the source commit and library versions).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 from nasbench_suite._version import __version__
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.specs import Spec
+from nasbench_suite.study.provenance import environment
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def header(kind: str, key: str, refs: dict[str, PluginRef | None], fields: dict[
         record[f"{role}_label"] = ref.label if ref else None
         record[f"{role}_name"] = ref.name if ref else None
         record[f"{role}_spec"] = str(ref.spec) if ref else None
-    record.update(suite_version=__version__, python=platform.python_version())
+    record.update(suite_version=__version__, python=platform.python_version(), environment=environment())
     return record
 
 

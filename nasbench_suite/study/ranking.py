@@ -115,6 +115,7 @@ class RankingJob:
         archs = table.archs.without_cost(self.target)  # a column that is the target is no cost to read
         predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
         record["predictor_params"] = jsonable(predictor.get_params())
+        record["pool_size"] = len(pool)  # the cells with the target, that splits are drawn from
         stage = "fit"
         try:
             y_train = targets[split.train] if "labels" in predictor.needs else None
