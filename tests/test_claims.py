@@ -9,10 +9,10 @@ import pytest
 
 from nasbench_suite import Claim, hookimpl
 from nasbench_suite.registry import load_registry
-from nasbench_suite.study.claims import evaluate
-from nasbench_suite.study.methods import methods_table
-from nasbench_suite.study.report import render
-from nasbench_suite.study.summaries import summarise_ranking
+from nasbench_suite.report.claims import evaluate
+from nasbench_suite.report.methods import methods_table
+from nasbench_suite.report.render import render
+from nasbench_suite.report.summaries import summarise_ranking
 
 
 def _ranking(predictor, seed, tau, train=100, benchmark="b", train_tau=None, test=1000):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from nasbench_suite.registry import load_suite
+from nasbench_suite.report.render import render
 from nasbench_suite.study.records import load_records
-from nasbench_suite.study.report import render
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
 REPORTS = sorted(p for p in RESULTS.rglob("*leaderboard.md") if any(p.parent.glob("*.jsonl")))

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from nasbench_suite.study import report
-from nasbench_suite.study.summaries import label, summarise_ranking, summarise_search
+from nasbench_suite.report import render as report
+from nasbench_suite.report.summaries import label, summarise_ranking, summarise_search
 
 
 def _rec(predictor, seed, tau, status="ok", train=10):

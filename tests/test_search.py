@@ -15,8 +15,8 @@ from nasbench_suite.cli import main
 from nasbench_suite.contracts.strategy import SearchFinished
 from nasbench_suite.errors import StrategyError
 from nasbench_suite.registry import Suite, load_registry
+from nasbench_suite.report.summaries import summarise_search
 from nasbench_suite.study.searching import first_hit, target_set
-from nasbench_suite.study.summaries import summarise_search
 
 
 class EvaluatesTwice(SearchStrategy):
@@ -222,7 +222,7 @@ def test_bad_search_options_fail_before_any_work(tmp_path, capsys, extra, messag
 
 
 def test_gains_with_missed_runs_are_marked_as_upper_bounds():
-    from nasbench_suite.study.report import render
+    from nasbench_suite.report.render import render
 
     def record(seed, lookups, reached):
         return {

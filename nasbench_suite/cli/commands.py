@@ -14,12 +14,12 @@ from nasbench_suite.cli.parser import DEFAULT_OUT, subcommand
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.execution import Limits, make_executor
 from nasbench_suite.registry.suite import Suite
+from nasbench_suite.report.figures import plot_all
+from nasbench_suite.report.render import check_format, render
 from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.study.experiment import DEFAULT_BENCHMARK, Experiment, Study
-from nasbench_suite.study.figures import plot_all
 from nasbench_suite.study.planning import plan
 from nasbench_suite.study.records import ResultsStore, load_records
-from nasbench_suite.study.report import check_format, render
 from nasbench_suite.study.runner import execute, pending
 
 #: A study's title and notes, written beside its records so that the directory re-renders as it was.

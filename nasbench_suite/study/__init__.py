@@ -1,2 +1,2 @@
-"""The study: experiments planned into jobs (ranking and search), executed, recorded in one results
-store, and rendered as one report."""
+"""The study: experiments planned into jobs (ranking and search), executed and recorded in one
+results store (rendered by :mod:`nasbench_suite.report`)."""

@@ -14,10 +14,10 @@ from tabulate import tabulate
 
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.study.claims import ClaimResult, evaluate
-from nasbench_suite.study.html import html_page
-from nasbench_suite.study.methods import methods_table
-from nasbench_suite.study.summaries import pooled_elsewhere, summarise_ranking, summarise_search
+from nasbench_suite.report.claims import ClaimResult, evaluate
+from nasbench_suite.report.html import html_page
+from nasbench_suite.report.methods import methods_table
+from nasbench_suite.report.summaries import pooled_elsewhere, summarise_ranking, summarise_search
 
 FORMATS = {"markdown": "pipe", "github": "github", "latex": "latex_booktabs", "html": "html", "csv": None}
 SEG_NOTE = (

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from nasbench_suite.study.figures import plot_kendall, plot_regret
+from nasbench_suite.report.figures import plot_kendall, plot_regret
 
 if TYPE_CHECKING:
-    from nasbench_suite.study.report import Section
+    from nasbench_suite.report.render import Section
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1400px;

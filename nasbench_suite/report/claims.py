@@ -19,8 +19,8 @@ import numpy as np
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.metrics import gain_ratio_interval, paired_difference_interval
+from nasbench_suite.report.summaries import label
 from nasbench_suite.specs import Spec, parse_spec
-from nasbench_suite.study.summaries import label
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.study.summaries import shown_with_test_size, summarise_ranking, summarise_search, usual_test_sizes
+from nasbench_suite.report.summaries import shown_with_test_size, summarise_ranking, summarise_search, usual_test_sizes
 
 NO_GUIDE = "—"
 

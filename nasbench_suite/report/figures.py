@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.study.summaries import label, shown_with_test_size, summarise_ranking, usual_test_sizes
+from nasbench_suite.report.summaries import label, shown_with_test_size, summarise_ranking, usual_test_sizes
 
 
 def _pyplot() -> Any:
