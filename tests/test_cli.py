@@ -182,6 +182,8 @@ def test_leaderboard_formats_and_plot(tmp_path, capsys):
     _run(capsys, "run", *TINY, "--predictor", "param-count", "--predictor", "random", "--out", str(out_dir))
     for fmt, marker in (
         ("markdown", "|:--"),
+        ("md", "## Protocol and provenance"),
+        ("latex", "% Caption: Ranking: Kendall τ on held-out cells."),
         ("github", "| benchmark"),
         ("latex", "\\toprule"),
         ("html", "<table>"),

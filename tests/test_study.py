@@ -71,6 +71,39 @@ def test_a_study_goes_to_its_own_folder_by_default(tmp_path, capsys, monkeypatch
     assert (tmp_path / "nasbench-results" / "study" / "records.jsonl").is_file()
 
 
+LABELLED = """
+[study]
+seeds = 2
+device = "cpu"
+
+[[ranking]]
+benchmark = { spec = "nb201-cifar10", label = "NB201 (CIFAR-10)" }
+predictor = [{ spec = "onehot-xgb:n_estimators=20", label = "one-hot, 20 trees" }, "param-count"]
+train-sizes = [20]
+test-size = 300
+
+[[search]]
+strategy = [{ spec = "evolution:population=10", label = "aging evolution" }]
+budget = 40
+top = 0.01
+"""
+
+
+def test_display_labels_name_plugins_in_every_table_and_survive_re_rendering(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["study", str(_write(tmp_path, LABELLED)), "--out", str(out), "--plot", str(tmp_path / "fig")]) == 0
+    board = (out / "leaderboard.md").read_text()
+    assert "| one-hot, 20 trees " in board and "| aging evolution " in board and "NB201 (CIFAR-10)" in board
+    assert "onehot-xgb:n_estimators=20 " not in board  # the spec never shows where a label is given
+    saved = json.loads((out / "study.json").read_text())
+    assert saved["labels"]["predictor"] == {"onehot-xgb:n_estimators=20": "one-hot, 20 trees"}
+    capsys.readouterr()
+    assert main(["leaderboard", str(out)]) == 0
+    assert "| one-hot, 20 trees " in capsys.readouterr().out
+    kendall = (tmp_path / "fig" / "nb201-cifar10-test_accuracy-kendall.svg").read_text()
+    assert "one-hot, 20 trees" in kendall
+
+
 STUDY_ERRORS = [
     ("[[ranking]]\nseed = 3\n", "[[ranking]] block 1 unknown option 'seed'; expected one of"),
     ("[[search]]\nbudget = 'lots'\n", "[[search]] block 1 budget: expected an integer (got 'lots')"),
@@ -81,6 +114,9 @@ STUDY_ERRORS = [
     ("[[ranking]]\nout = 'x'\n", "[[ranking]] block 1 unknown option 'out'"),  # study-wide: [study] only
     ("[[ranking]]\npredictor = 'nope'\n", "unknown predictor 'nope'"),
     ("[[search]]\nstrategy = 'predictor-full:initial=1'\n", "initial must be an integer >= 2"),
+    ("[[ranking]]\npredictor = [{ spec = 'random' }]\n", "predictor: expected a spec string or a table"),
+    ("[[ranking]]\npredictor = [{ spec = 'random', label = 'R' }, { spec = 'param-count', label = 'R' }]\n",
+     "label 'R' is given to two predictors (random and param-count)"),
 ]
 
 

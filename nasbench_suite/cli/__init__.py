@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from nasbench_suite.cli.commands import cmd_leaderboard, cmd_run, cmd_search, cmd_study
+from nasbench_suite.cli.commands import cmd_figures, cmd_leaderboard, cmd_run, cmd_search, cmd_study
 from nasbench_suite.cli.config_file import apply_config
 from nasbench_suite.cli.listings import cmd_benchmarks, cmd_plugins, cmd_predictors, cmd_strategies
 from nasbench_suite.cli.parser import build_parser, subcommand
@@ -25,6 +25,7 @@ COMMANDS = {
     "search": cmd_search,
     "study": cmd_study,
     "leaderboard": cmd_leaderboard,
+    "figures": cmd_figures,
     "plugins": cmd_plugins,
     "benchmarks": cmd_benchmarks,
     "predictors": cmd_predictors,

@@ -4,9 +4,9 @@ one path for all three, from options to an :class:`Experiment` to the study mech
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from nasbench_suite.cli.config_file import read_study_file
@@ -15,15 +15,13 @@ from nasbench_suite.errors import ConfigError
 from nasbench_suite.execution import Limits, make_executor
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.report.figures import plot_all
-from nasbench_suite.report.render import check_format, render
+from nasbench_suite.report.quotes import check_files
+from nasbench_suite.report.render import ReportContext, check_format, render, report_context
 from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.study.experiment import DEFAULT_BENCHMARK, Experiment, Study
-from nasbench_suite.study.planning import plan
-from nasbench_suite.study.records import ResultsStore, load_records
+from nasbench_suite.study.planning import display_labels, plan
+from nasbench_suite.study.records import ResultsStore, load_records, read_study_settings, write_study_settings
 from nasbench_suite.study.runner import execute, pending
-
-#: A study's title and notes, written beside its records so that the directory re-renders as it was.
-STUDY_FILE = "study.json"
 
 
 def _specs(texts: list[str] | None, what: str) -> tuple[Spec, ...]:
@@ -83,7 +81,8 @@ def cmd_study(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentP
         except ConfigError as exc:
             raise ConfigError(f"study file {args.file}: [[{kind}]] block {number} ({command} options): {exc}") from None
     args.out = args.out or str(Path(DEFAULT_OUT) / Path(args.file).stem)
-    study = Study(tuple(experiments), settings.get("title", ""), tuple(settings.get("notes", [])))
+    labels = tuple(settings.get("labels", ()))
+    study = Study(tuple(experiments), settings.get("title", ""), tuple(settings.get("notes", [])), labels)
     return run_study(study, args, suite)
 
 
@@ -91,7 +90,7 @@ def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
     """Plan the study (every check before any work), execute what is not done yet, append every
     record, print the study's report and write the directory's. Interrupted at any point (Ctrl-C),
     it keeps every finished record and exits with 130."""
-    check_format(args.format)
+    args.format = check_format(args.format)
     store = ResultsStore(args.out)
     try:
         return _run_study(study, args, suite, store)
@@ -104,6 +103,7 @@ def run_study(study: Study, args: argparse.Namespace, suite: Suite) -> int:
 
 
 def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: ResultsStore) -> int:
+    labels = display_labels(study, suite, f"study file {getattr(args, 'file', '')}".strip())  # checked first
     if args.dry_run:
         return _dry_run(study, args, suite, store)
     with make_executor(suite, args.jobs, Limits(args.timeout, args.memory_limit), args.scheduler) as executor:
@@ -111,23 +111,16 @@ def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: Resu
         outcome = execute(jobs, store, executor, force=args.force)
     records = load_records([args.out])  # the latest record of each job
     keys = {job.key() for job in jobs}
-    claims = [claim for claim, _ in suite.registry.claims]
-    print(render([r for r in records if r["key"] in keys], args.format, claims), end="")
+    context = report_context(suite, {"title": study.title, "notes": study.notes, "labels": labels})
+    print(render([r for r in records if r["key"] in keys], args.format, context=context), end="")
     board = Path(args.out) / "leaderboard.md"
     produced = f"Produced by `nasbench-suite {shlex.join(args.argv)}`; every record is in `{store.path.name}`."
-    if study.title or study.notes:  # kept beside the records, for re-rendering the directory later
-        (Path(args.out) / STUDY_FILE).write_text(
-            json.dumps({"title": study.title, "notes": list(study.notes)}, indent=2)
-        )
-    title = study.title or "Leaderboard"
-    notes = "".join(f"{note}\n\n" for note in study.notes)
-    board.write_text(f"# {title}\n\n{produced}\n\n{notes}" + render(records, "markdown", claims))
-    if args.command == "study":
-        page = render(records, "html", claims, title, (produced, *study.notes))
-        (Path(args.out) / "report.html").write_text(page)
+    if study.title or study.notes or labels:  # kept beside the records, for re-rendering the directory later
+        write_study_settings(args.out, study.title, list(study.notes), labels)
+    write_reports(records, Path(args.out), context, produced, html=args.command == "study")
     if args.plot:
-        for path in plot_all(records, args.plot):
-            print(f"wrote {path}", file=sys.stderr)
+        for figure in plot_all(records, args.plot, context.show):
+            print(f"wrote {', '.join(map(str, figure.paths))}", file=sys.stderr)
     print(f"{outcome.summary()}; results in {store.path}, report in {board}", file=sys.stderr)
     for error in outcome.errors[:10]:
         print(f"  failed: {error}", file=sys.stderr)
@@ -145,20 +138,41 @@ def _dry_run(study: Study, args: argparse.Namespace, suite: Suite, store: Result
     return 0
 
 
+def write_reports(records: list, out: Path, context: ReportContext, produced: str, html: bool) -> None:
+    """``leaderboard.md`` (the title, how it was produced, the notes, then the report) and, with
+    ``html``, ``report.html`` of a results directory."""
+    notes = (produced, *context.notes)
+    heading = f"# {context.title or 'Leaderboard'}\n\n" + "".join(f"{note}\n\n" for note in notes)
+    (out / "leaderboard.md").write_text(heading + render(records, "markdown", context=context))
+    if html:
+        page = replace(context, title=context.title or "Leaderboard", notes=notes)
+        (out / "report.html").write_text(render(records, "html", context=page))
+
+
+def cmd_figures(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
+    """Check (or, with --fix, update) quoted figures; exit 1 when any is wrong or unreferenced."""
+    missing = [name for name in args.files if not Path(name).is_file()]
+    if missing:
+        raise ConfigError(f"figures: {missing[0]}: no such file")
+    problems = check_files([Path(name) for name in args.files], list(report_context(suite).claims), args.fix)
+    for problem in problems:
+        print(problem)
+    checked = "fixed where the records tell" if args.fix else "checked"
+    print(f"{len(args.files)} files {checked}; {len(problems)} problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_leaderboard(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:
-    check_format(args.format)
+    args.format = check_format(args.format)
     records = load_records(args.results)
-    title, notes = "", ()
-    study_file = Path(args.results[0]) / STUDY_FILE
-    if len(args.results) == 1 and study_file.is_file():
-        study = json.loads(study_file.read_text())
-        title, notes = study.get("title", ""), tuple(study.get("notes", ()))
-    text = render(records, args.format, [claim for claim, _ in suite.registry.claims], title, notes)
+    settings = read_study_settings(args.results[0]) if len(args.results) == 1 else {}
+    context = report_context(suite, settings)
+    text = render(records, args.format, context=context)
     if args.output:
         Path(args.output).write_text(text)
     else:
         print(text, end="")
     if args.plot:
-        for path in plot_all(records, args.plot):
-            print(f"wrote {path}", file=sys.stderr)
+        for figure in plot_all(records, args.plot, context.show):
+            print(f"wrote {', '.join(map(str, figure.paths))}", file=sys.stderr)
     return 0

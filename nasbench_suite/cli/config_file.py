@@ -21,8 +21,11 @@ Two kinds of file:
 
       [[search]]
       benchmark = "nb201-cifar10"
-      strategy = ["random", "evolution", "predictor-smart-subset"]
+      strategy = ["random", "evolution", {spec = "predictor-smart-subset:explore=0", label = "greedy subset"}]
       budget = 1000
+
+A benchmark, predictor or strategy may be given as a table ``{spec = "...", label = "..."}``: the
+label names it in every table and figure of the study's report (and is kept in ``study.json``).
 
 Every key and value is checked (unknown keys, wrong types) before any work starts, with errors
 naming the file, the table and the key.
@@ -45,6 +48,8 @@ else:  # pragma: no cover - Python 3.10
 NOT_IN_FILES = {"help", "config", "command", "verbose", "version"}
 #: Keys of a study file's [study] table besides shared block options.
 STUDY_KEYS = ("title", "notes")
+#: Options whose values are specs, which a study file may give a display label.
+LABELLED = ("benchmark", "predictor", "strategy")
 #: Command-line options a study file sets in [study] only (they concern the whole study).
 STUDY_WIDE = {"out", "force", "format", "plot", "jobs", "timeout", "memory_limit", "scheduler"}
 
@@ -109,7 +114,9 @@ def read_study_file(path: str, parsers: dict[str, argparse.ArgumentParser]) -> t
     notes = settings.get("notes", [])
     if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
         raise ConfigError(f"study file {path}: [study] notes: expected a list of strings")
+    labels: list[tuple[str, str, str]] = []
     shared = {key: value for key, value in study.items() if key not in STUDY_KEYS}
+    shared = _without_labels(shared, f"study file {path}: [study]", labels)
     wide = {k: v for k, v in shared.items() if k.replace("-", "_") in STUDY_WIDE}
     common = {k: v for k, v in shared.items() if k not in wide}
     settings["options"] = convert_options(wide, parsers["ranking"], f"study file {path}: [study]")
@@ -121,11 +128,37 @@ def read_study_file(path: str, parsers: dict[str, argparse.ArgumentParser]) -> t
         for number, block in enumerate(entries, start=1):
             where = f"study file {path}: [[{kind}]] block {number}"
             shared_values = convert_options(common, parser, f"study file {path}: [study]", exclude=STUDY_WIDE)
+            block = _without_labels(block, where, labels)
             block_values = convert_options(block, parser, where, exclude=STUDY_WIDE)
             blocks.append((kind, shared_values | block_values, number))
     if not blocks:
         raise ConfigError(f"study file {path}: no [[ranking]] or [[search]] blocks; nothing to run")
+    settings["labels"] = list(dict.fromkeys(labels))
     return settings, blocks
+
+
+def _without_labels(table: dict[str, Any], where: str, labels: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """``table`` with every ``{spec = ..., label = ...}`` of a spec option replaced by its spec, the
+    labels collected as ``(role, spec, label)``."""
+    out = dict(table)
+    for key in LABELLED:
+        value = table.get(key)
+        items = value if isinstance(value, list) else [value]
+        if not any(isinstance(item, dict) for item in items):
+            continue
+        specs = []
+        for item in items:
+            if isinstance(item, dict):
+                if set(item) != {"spec", "label"} or not all(isinstance(v, str) and v.strip() for v in item.values()):
+                    raise ConfigError(
+                        f"{where} {key}: expected a spec string or a table {{spec = \"...\", label = \"...\"}} "
+                        f"(got {item!r})"
+                    )
+                labels.append((key, item["spec"], item["label"].strip()))
+                item = item["spec"]
+            specs.append(item)
+        out[key] = specs if isinstance(value, list) else specs[0]
+    return out
 
 
 def _convert(action: argparse.Action, value: Any, where: str) -> Any:

@@ -18,7 +18,7 @@ from nasbench_suite.study.experiment import (
 
 #: Where results go when no --out is given; never the committed ``results/`` folder.
 DEFAULT_OUT = "nasbench-results"
-FORMAT_HELP = "report format: markdown, github, latex, html or csv (default markdown)"
+FORMAT_HELP = "report format: markdown (or md), github, latex, html or csv (default markdown)"
 
 
 def int_list(text: str) -> list[int]:
@@ -161,6 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--format", default="markdown", help=FORMAT_HELP)
     board.add_argument("--plot", metavar="DIR", help="also write the report's figures (PNG + SVG) to DIR")
     board.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+
+    figures = commands.add_parser(
+        "figures",
+        help="check the figures quoted in markdown files against the records they reference (<!--= ... -->)",
+    )
+    figures.add_argument("files", nargs="+", metavar="FILE", help="markdown files (README, a paper draft)")
+    figures.add_argument("--fix", action="store_true", help="rewrite quoted values to what the records give")
 
     for name, text in (
         ("plugins", "list plugins and what they contribute"),

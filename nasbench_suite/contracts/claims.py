@@ -11,6 +11,13 @@ variants setting an option that some registered claim uses to define another var
 matches ``ssa:autoencoder_steps=500``, never ``ssa:use_graph=False``). Same-named subject and
 baseline variants are paired by their other options. Records that match the baseline never count for
 the subject.
+
+A claim compares like with like: where its subject and baseline variants share an option (the refit
+``batch`` of two guided strategies, the learning rate of two models), the values must be equal, or
+the comparison is reported as *not comparable*, naming the options. ``varies`` lists the options
+that the claim is about and may differ (a compute-matched baseline's ``steps``). ``benchmarks``
+restricts a claim to the benchmarks it speaks of (name patterns such as ``nb101-oneshot`` or
+``*-supernet``); comparisons on other benchmarks are reported as not comparable, outside its scope.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ class Claim:
     baseline: str
     metric: str = "kendall_tau"  # ranking: a record metric; search: "seg"
     expect: str = "higher"
+    benchmarks: tuple[str, ...] = ()  # benchmark name patterns the claim applies to (empty: every one)
+    varies: tuple[str, ...] = ()  # options the two sides may set differently (what the claim is about)
 
     kinds: ClassVar[tuple[str, ...]] = ("ranking", "search")
 
@@ -43,5 +52,10 @@ class Claim:
             raise ValueError(
                 f"claim of {self.method}: expect must be one of {', '.join(EXPECTATIONS)} (got {self.expect!r})"
             )
+        for field in ("benchmarks", "varies"):
+            value = getattr(self, field)
+            if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+                raise ValueError(f"claim of {self.method}: {field} must be a tuple of strings (got {value!r})")
+            object.__setattr__(self, field, tuple(value))
         if self.kind == "search" and self.metric != "seg":
             raise ValueError(f"claim of {self.method}: a search claim compares the gain (metric='seg')")

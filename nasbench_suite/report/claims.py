@@ -1,52 +1,101 @@
 """Evaluate registered claims (:class:`~nasbench_suite.Claim`) against a report's records.
 
-Ranking claims compare paired runs (same benchmark, target, train size and seed, so the same cells):
-the mean difference of the metric with its 95% bootstrap interval. Search claims compare the
-sample-efficiency gains on the same benchmark, budget and target set (per guiding predictor): the
-ratio of the gains with a 95% bootstrap interval. A claim *holds* where the interval lies on its side
-(``higher``: above 0 / above 1), is *contradicted* where it lies on the other side, and is
-*unsettled* otherwise; ``not-lower`` holds unless the subject is clearly lower.
+Every comparison is paired by seed, like with like:
+
+* ranking claims pair runs of the same benchmark, target, train size, test set and seed (so the same
+  cells) and compare the claim's metric by the mean per-seed difference;
+* search claims pair runs of the same benchmark, target, top fraction, budget, guiding predictor and
+  seed, and compare sample-efficiency gains by their ratio (a run that missed the target counts at its
+  budget, so the ratio is then a bound, shown with ``≤`` or ``≥``).
+
+Subject and baseline must not differ in any option they share unless the claim lists it in
+``varies``, and the benchmark must be in the claim's scope; otherwise the comparison is *not
+comparable*, with the reason. Intervals and verdicts come from :mod:`.inference`; the comparisons of
+one claim (over benchmarks, settings and guides) are decided together as one family
+(:func:`~nasbench_suite.report.inference.decide`).
 """
 
 from __future__ import annotations
 
+import fnmatch
+import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.metrics import gain_ratio_interval, paired_difference_interval
+from nasbench_suite.report.inference import ClaimTest, Comparison, Decision, decide
 from nasbench_suite.report.summaries import label
 from nasbench_suite.specs import Spec, parse_spec
+
+#: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
+NON_INFERIORITY = {"ranking": -0.02, "search": 0.8}
+#: Options the harness sets on every plugin: never a difference between the sides.
+HARNESS_OPTIONS = frozenset({"device", "random_state", "n_jobs"})
 
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """One measured comparison of a claim: where, between what, and the verdict."""
+    """One measured comparison of a claim: where, between what, the paired data and the verdict."""
 
     claim: Claim
     benchmark: str
     target: str
     setting: str  # "train 100" or "budget 1000, top 0.100%, guided by graf-xgb"
+    order: tuple  # sorts results numerically: (train size, test size) or (top, budget, guide)
     subject: str
     baseline: str
-    subject_value: float
-    baseline_value: float
-    effect: float  # mean difference (ranking) or ratio of gains (search)
-    low: float
-    high: float
-    runs: int
-    verdict: str
+    comparison: Comparison | None  # None: not comparable
+    reason: str = ""
+    decision: Decision = field(default_factory=lambda: Decision("unsettled"))
+    expected_random: float = math.nan  # a search's E[N_random], which turns look-ups into gains
+
+    @property
+    def verdict(self) -> str:
+        return self.decision.verdict
+
+    @property
+    def runs(self) -> int:
+        return self.comparison.n if self.comparison else 0
+
+    @property
+    def effect(self) -> float:
+        return self.comparison.effect if self.comparison else math.nan
+
+    @property
+    def low(self) -> float:
+        return self.comparison.interval()[0] if self.comparison else math.nan
+
+    @property
+    def high(self) -> float:
+        return self.comparison.interval()[1] if self.comparison else math.nan
+
+    @property
+    def subject_value(self) -> float:
+        return self.side_values()[0]
+
+    @property
+    def baseline_value(self) -> float:
+        return self.side_values()[1]
+
+    def side_values(self) -> tuple[float, float]:
+        """Subject and baseline over the paired seeds: mean metric (ranking) or gain (search)."""
+        if not self.comparison or not self.comparison.n:
+            return (math.nan, math.nan)
+        subject, baseline = np.mean(self.comparison.subject), np.mean(self.comparison.baseline)
+        if self.claim.kind == "search":
+            return (self.expected_random / subject, self.expected_random / baseline)
+        return (float(subject), float(baseline))
 
 
-def _spec(text: str) -> Spec:
+def _spec(text: str | None) -> Spec:
     try:
-        return parse_spec(text, "claim pattern")
+        return parse_spec(text or "", "claim pattern")
     except ConfigError:
-        return Spec(text)
+        return Spec(text or "")
 
 
 def defining_options(claims: list[Claim]) -> dict[str, set[str]]:
@@ -68,117 +117,177 @@ def _matches(text: str, shown: str, defining: dict[str, set[str]]) -> bool:
     return not (set(record.options) - set(pattern.options)) & defining.get(pattern.name, set())
 
 
-def _variant(text: str, shown: str) -> tuple:
-    """The options of ``shown`` beyond its pattern's: what pairs a subject with a baseline variant."""
-    pattern, record = _spec(text), _spec(shown)
-    return tuple(sorted((k, repr(v)) for k, v in record.options.items() if k not in pattern.options))
-
-
 def _role_of(claim: Claim, shown: str, defining: dict[str, set[str]]) -> str | None:
     if _matches(claim.baseline, shown, defining):
         return "baseline"
     return "subject" if _matches(claim.subject, shown, defining) else None
 
 
-def _paired(claim: Claim, subject: str, baseline: str) -> bool:
-    """Same-named patterns pair variants with equal other options; different methods pair freely."""
-    if _spec(claim.subject).name != _spec(claim.baseline).name:
-        return True
-    return _variant(claim.subject, subject) == _variant(claim.baseline, baseline)
+def differences(claim: Claim, subject: str, baseline: str) -> list[str]:
+    """The options both sides set (at their resolved values) to different values, beyond what the
+    claim is about (its patterns' own options and ``varies``): ``["batch (10 vs 50)"]``."""
+    a, b = _spec(subject), _spec(baseline)
+    about = set(_spec(claim.subject).options) | set(_spec(claim.baseline).options) | set(claim.varies)
+    shared = (set(a.options) & set(b.options)) - about - HARNESS_OPTIONS
+    return [f"{name} ({a.options[name]!r} vs {b.options[name]!r})" for name in sorted(shared)
+            if a.options[name] != b.options[name]]  # fmt: skip
 
 
-#: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
-NON_INFERIORITY = {"ranking": -0.02, "search": 0.8}
-
-
-def _verdict(expect: str, low: float, high: float, neutral: float, margin: float = np.nan) -> str:
-    if np.isnan(low):
-        return "unsettled"
-    if expect == "higher":
-        return "holds" if low > neutral else "contradicted" if high < neutral else "unsettled"
-    if expect == "lower":
-        return "holds" if high < neutral else "contradicted" if low > neutral else "unsettled"
-    # not-lower: holds where the interval excludes a loss beyond the margin, contradicted where it
-    # lies wholly below no difference
-    return "holds" if low > margin else "contradicted" if high < neutral else "unsettled"
+def in_scope(claim: Claim, benchmark_name: str) -> bool:
+    return not claim.benchmarks or any(fnmatch.fnmatchcase(benchmark_name, p) for p in claim.benchmarks)
 
 
 def evaluate(records: list[dict[str, Any]], claims: list[Claim]) -> list[ClaimResult]:
-    """Every measured comparison of every claim the records allow."""
-    results: list[ClaimResult] = []
+    """Every measured comparison of every claim the records allow, with verdicts decided together."""
+    records = sorted(records, key=lambda record: record["key"])  # the same records give the same report
     defining = defining_options(claims)
+    found: list[ClaimResult] = []
     for claim in claims:
         kind = [r for r in records if r["kind"] == claim.kind and r.get("status") == "ok"]
-        results += _ranking(claim, kind, defining) if claim.kind == "ranking" else _search(claim, kind, defining)
-    return results
+        found += _ranking(claim, kind, defining) if claim.kind == "ranking" else _search(claim, kind, defining)
+    decided = []
+    for claim in claims:  # one family per claim: its comparisons over benchmarks, settings and guides
+        family = [result for result in found if result.claim is claim]
+        for result, decision in zip(family, decide([_test(result) for result in family])):
+            decided.append(_replace(result, decision=decision, reason=result.reason or decision.reason))
+    return decided
+
+
+def _replace(result: ClaimResult, **changes: Any) -> ClaimResult:
+    values = {name: getattr(result, name) for name in result.__dataclass_fields__} | changes
+    return ClaimResult(**values)
+
+
+def _test(result: ClaimResult) -> ClaimTest | None:
+    if result.comparison is None:
+        return None
+    return ClaimTest(result.comparison, result.claim.expect, NON_INFERIORITY[result.claim.kind])
+
+
+def _benchmark_name(record: dict[str, Any]) -> str:
+    return record.get("benchmark_name") or _spec(record.get("benchmark")).name
 
 
 def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set[str]]) -> list[ClaimResult]:
-    sides: dict[str, dict[tuple, dict[str, dict[int, float]]]] = {
+    # side -> where -> shown variant -> (identity, {seed: value})
+    sides: dict[str, dict[tuple, dict[str, tuple[str, dict[int, float]]]]] = {
         "subject": defaultdict(dict),
         "baseline": defaultdict(dict),
     }
+    scope: dict[tuple, bool] = {}
     for record in records:
         shown = label(record, "predictor")
         role = _role_of(claim, shown, defining)
         value = record.get(claim.metric)
         if role is None or value is None:
             continue
-        where = (label(record, "benchmark"), record["target"], record["train_size"], record.get("test_size"))
-        sides[role][where].setdefault(shown, {})[record["seed"]] = float(value)
+        test = int(record["test_size"]) if record.get("test_size") is not None else -1
+        where = (label(record, "benchmark"), record["target"], int(record["train_size"]), test)
+        scope[where] = in_scope(claim, _benchmark_name(record))
+        identity, runs = sides[role][where].setdefault(shown, (record["predictor"], {}))
+        runs[int(record["seed"])] = float(value)
     test_sizes: dict[tuple, set] = defaultdict(set)  # runs on different test sets are never paired
     for benchmark, target, size, test in (*sides["subject"], *sides["baseline"]):
         test_sizes[(benchmark, target, size)].add(test)
     results = []
-    for where, subjects in sorted(sides["subject"].items(), key=str):
-        for subject, subject_runs in sorted(subjects.items()):
-            for baseline, baseline_runs in sorted(sides["baseline"].get(where, {}).items()):
-                seeds = sorted(set(subject_runs) & set(baseline_runs))
-                if not seeds or not _paired(claim, subject, baseline):
+    for where in sorted(sides["subject"], key=lambda w: (w[0], w[1], w[2], -w[3])):
+        benchmark, target, size, test = where
+        setting = f"train {size}" + (f", {test} test cells" if len(test_sizes[(benchmark, target, size)]) > 1 else "")
+        for subject, (subject_id, subject_runs) in sorted(sides["subject"][where].items()):
+            for baseline, (baseline_id, baseline_runs) in sorted(sides["baseline"].get(where, {}).items()):
+                if not _paired(claim, subject, baseline):
                     continue
-                a = np.array([subject_runs[s] for s in seeds])
-                b = np.array([baseline_runs[s] for s in seeds])
-                effect, low, high = paired_difference_interval(a, b)
-                benchmark, target, size, test = where
-                setting = f"train {size}"
-                if len(test_sizes[(benchmark, target, size)]) > 1:
-                    setting += f", {test} test cells"
-                verdict = _verdict(claim.expect, low, high, 0.0, NON_INFERIORITY["ranking"])
+                seeds = sorted(set(subject_runs) & set(baseline_runs))
+                if not seeds:
+                    continue
+                comparison = Comparison(
+                    "difference", tuple(subject_runs[s] for s in seeds), tuple(baseline_runs[s] for s in seeds)
+                )
+                comparison, reason = _comparable(claim, comparison, subject_id, baseline_id, scope[where], benchmark)
                 results.append(
-                    ClaimResult(claim, benchmark, target, setting, subject, baseline, float(a.mean()),
-                                float(b.mean()), effect, low, high, len(seeds), verdict)
-                )  # fmt: skip
+                    ClaimResult(claim, benchmark, target, setting, (size, -test), subject, baseline, comparison, reason)
+                )
     return results
 
 
+def _paired(claim: Claim, subject: str, baseline: str) -> bool:
+    """Same-named patterns pair variants with equal other options; different methods pair freely."""
+    if _spec(claim.subject).name != _spec(claim.baseline).name:
+        return True
+    variant = lambda text, shown: tuple(  # noqa: E731 - the options beyond the pattern's
+        sorted((k, repr(v)) for k, v in _spec(shown).options.items() if k not in _spec(text).options)
+    )
+    return variant(claim.subject, subject) == variant(claim.baseline, baseline)
+
+
+def _comparable(
+    claim: Claim, comparison: Comparison, subject_id: str, baseline_id: str, scoped: bool, benchmark: str
+) -> tuple[Comparison | None, str]:
+    if not scoped:
+        return None, f"outside the claim's benchmarks ({', '.join(claim.benchmarks)}): {benchmark}"
+    differ = differences(claim, subject_id, baseline_id)
+    if differ:
+        return None, "the sides differ in " + ", ".join(differ)
+    return comparison, ""
+
+
 def _search(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set[str]]) -> list[ClaimResult]:
-    groups: dict[str, dict[tuple, dict[tuple, list[float]]]] = {
+    # side -> where -> (shown strategy, guide) -> (identity, {seed: (look-ups, reached)})
+    groups: dict[str, dict[tuple, dict[tuple, tuple[str, dict[int, tuple[float, bool]]]]]] = {
         "subject": defaultdict(dict),
         "baseline": defaultdict(dict),
     }
     expected: dict[tuple, float] = {}
+    scope: dict[tuple, bool] = {}
     for record in records:
         shown = label(record, "strategy")
         role = _role_of(claim, shown, defining)
         if role is None:
             continue
-        where = (label(record, "benchmark"), record["target"], record["top_fraction"], record["budget"])
+        where = (label(record, "benchmark"), record["target"], float(record["top_fraction"]), int(record["budget"]))
+        scope[where] = in_scope(claim, _benchmark_name(record))
         guide = label(record, "predictor")
-        groups[role][where].setdefault((shown, guide), []).append(float(record["lookups_to_target"]))
+        identity, runs = groups[role][where].setdefault((shown, guide), (record["strategy"], {}))
+        runs[int(record["seed"])] = (float(record["lookups_to_target"]), bool(record["reached_target"]))
         expected[where] = float(record["expected_random_to_target"])
     results = []
-    for where, subjects in sorted(groups["subject"].items(), key=str):
-        for (subject, guide), lookups in sorted(subjects.items(), key=str):
-            for (baseline, base_guide), base_lookups in sorted(groups["baseline"].get(where, {}).items(), key=str):
+    for where in sorted(groups["subject"]):
+        benchmark, target, top, budget = where
+        for (subject, guide), (subject_id, subject_runs) in sorted(groups["subject"][where].items(), key=_by_names):
+            for (baseline, base_guide), (baseline_id, baseline_runs) in sorted(
+                groups["baseline"].get(where, {}).items(), key=_by_names
+            ):
                 if (base_guide is not None and base_guide != guide) or not _paired(claim, subject, baseline):
                     continue
-                effect, low, high = gain_ratio_interval(np.array(lookups), np.array(base_lookups))
-                benchmark, target, top, budget = where
+                seeds = sorted(set(subject_runs) & set(baseline_runs))
+                if not seeds:
+                    continue
+                missed = (any(not subject_runs[s][1] for s in seeds), any(not baseline_runs[s][1] for s in seeds))
+                censored = {(True, True): "both", (True, False): "upper", (False, True): "lower"}.get(missed, "")
+                comparison = Comparison(
+                    "gain ratio",
+                    tuple(subject_runs[s][0] for s in seeds),
+                    tuple(baseline_runs[s][0] for s in seeds),
+                    censored,
+                )
+                comparison, reason = _comparable(claim, comparison, subject_id, baseline_id, scope[where], benchmark)
+                if comparison is not None and censored:
+                    reason = CENSORED_REASONS[censored]
                 setting = f"budget {budget}, top {top:.3%}" + (f", guided by {guide}" if guide else "")
-                gains = expected[where] / np.mean(lookups), expected[where] / np.mean(base_lookups)
-                verdict = _verdict(claim.expect, low, high, 1.0, NON_INFERIORITY["search"])
-                results.append(
-                    ClaimResult(claim, benchmark, target, setting, subject, baseline, *gains, effect, low, high,
-                                len(lookups), verdict)
-                )  # fmt: skip
+                result = ClaimResult(
+                    claim, benchmark, target, setting, (top, budget, guide or ""), subject, baseline, comparison, reason
+                )
+                results.append(_replace(result, expected_random=expected[where]))
     return results
+
+
+def _by_names(item: tuple) -> tuple[str, str]:
+    (strategy, guide), _ = item
+    return (strategy, guide or "")
+
+
+CENSORED_REASONS = {
+    "upper": "the subject missed in some runs (counted at the budget): the ratio is an upper bound",
+    "lower": "the baseline missed in some runs (counted at the budget): the ratio is a lower bound",
+    "both": "both sides missed in some runs: the ratio bounds nothing, no verdict",
+}

@@ -1,15 +1,43 @@
-"""Figures of a report: Kendall tau vs train size per benchmark (ranking records), and regret vs
-look-ups per benchmark (search records). PNG and SVG, drawn with matplotlib's Agg backend."""
+"""Figures of a report, drawn with matplotlib's Agg backend as PNG and SVG:
+
+* per benchmark and target, Kendall tau vs train size, one line per predictor with its 95% Student-t
+  band over seeds;
+* per benchmark, target, target set and budget, the regret (best value − best found) vs look-ups, one
+  line per strategy and guide: the mean over seeds with its 95% Student-t band (never two budgets in
+  one plot);
+* the critical-difference diagram of the cross-benchmark ranking.
+
+Every method keeps one colour and marker in every figure of a report, and no two lines of a figure
+share both. Each figure has a caption that says what it shows; files are byte-identical for the same
+records.
+"""
 
 from __future__ import annotations
 
+import re
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.report.summaries import label, shown_with_test_size, summarise_ranking, usual_test_sizes
+from nasbench_suite.report.across import cross_ranking, plot_critical_difference
+from nasbench_suite.report.inference import t_interval
+from nasbench_suite.report.summaries import canonical, label, shown_with_test_size, summarise_ranking, usual_test_sizes
+from nasbench_suite.report.tables import Show, same
+
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its files (PNG first) and its caption."""
+
+    paths: tuple[Path, ...]
+    caption: str
 
 
 def _pyplot() -> Any:
@@ -18,102 +46,152 @@ def _pyplot() -> Any:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams["svg.hashsalt"] = "nasbench-suite"  # stable SVG ids: the same records, the same file
     return plt
 
 
-LINE_STYLES = ("-", "--", ":", "-.")
+class Styles:
+    """A colour and a marker per series name, assigned in sorted order of every name of the report:
+    ``i -> (colour i mod 10, marker (i // 10 + i) mod 10)`` is one-to-one for 100 names."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.index = {name: number for number, name in enumerate(sorted(set(names)))}
+
+    def __call__(self, name: str) -> dict[str, Any]:
+        i = self.index.get(name, len(self.index))
+        return {"color": COLOURS[i % len(COLOURS)], "marker": MARKERS[(i // len(COLOURS) + i) % len(MARKERS)]}
 
 
-def _legend(ax: Any, width: int = 60, tail: int = 20) -> None:
-    """The legend beside the axes, long labels (specs with many options) shortened in the middle, so
-    that their end (a test size, the last options) stays readable."""
+def _legend(ax: Any, width: int = 45) -> None:
+    """The legend beside the axes, long labels wrapped (never cut)."""
     handles, labels = ax.get_legend_handles_labels()
-    short = [text if len(text) <= width else text[: width - tail - 1] + "…" + text[-tail:] for text in labels]
-    ax.legend(handles, short, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    wrapped = ["\n".join(textwrap.wrap(text, width)) or text for text in labels]
+    ax.legend(handles, wrapped, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 
 
-def save_figure(fig: Any, stem: Path) -> list[Path]:
-    """Write ``fig`` as ``stem.png`` and ``stem.svg``, close it, return the paths."""
+def save_figure(fig: Any, stem: Path) -> tuple[Path, ...]:
+    """Write ``fig`` as ``stem.png`` and ``stem.svg`` (without timestamps), close it, return the paths."""
     fig.tight_layout()
-    paths = [stem.with_suffix(suffix) for suffix in (".png", ".svg")]
-    for path in paths:
-        fig.savefig(path, dpi=120, bbox_inches="tight")  # the legend sits outside the axes
+    paths = (stem.with_suffix(".png"), stem.with_suffix(".svg"))
+    fig.savefig(paths[0], dpi=120, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})
     _pyplot().close(fig)
     return paths
 
 
-def _stem(directory: Path, benchmark: str, target: str, what: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in benchmark)
-    return directory / f"{safe}-{target}-{what}"
+def _stem(directory: Path, *parts: Any) -> Path:
+    return directory / "-".join(re.sub(r"[^A-Za-z0-9._-]+", "_", str(part)) for part in parts)
 
 
-def plot_kendall(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
-    """Per benchmark and target: Kendall tau vs train size, one line per predictor with its 95%
-    bootstrap band."""
+def plot_kendall(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
+    """Per benchmark and target: Kendall tau vs train size, one line per predictor with its band."""
     plt = _pyplot()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     summary = summarise_ranking([r for r in records if r["kind"] == "ranking"])
-    written: list[Path] = []
     if summary.empty:
-        return written
+        return []
+    styles = Styles([show("predictor", name) for name in summary["predictor_label"]])
+    written = []
     for (benchmark, target), group in summary.groupby(["benchmark_label", "target"]):
         fig, ax = plt.subplots(figsize=(9, 4.5))
         usual = usual_test_sizes(group)  # runs on an unusual test set are lines of their own
         names = [shown_with_test_size(row, usual) for row in group.to_dict("records")]
-        for number, (name, lines) in enumerate(group.groupby(names, sort=True)):
+        for name, lines in group.groupby(pd.Series(names, index=group.index), sort=True):
             lines = lines.sort_values("train_size")
-            style = LINE_STYLES[number // 10 % len(LINE_STYLES)]
-            ax.plot(lines["train_size"], lines["kendall_tau_mean"], marker="o", label=name, linestyle=style)
-            ax.fill_between(lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.2)
+            recorded = lines["predictor_label"].iloc[0]
+            shown = show("predictor", recorded) + name[len(recorded) :]  # with its test size where unusual
+            style = styles(show("predictor", recorded))
+            ax.plot(lines["train_size"], lines["kendall_tau_mean"], label=shown, linestyle="-", **style)
+            ax.fill_between(
+                lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.15,
+                color=style["color"],
+            )  # fmt: skip
         ax.set_xscale("log")
-        ax.set_xlabel("training cells")
-        ax.set_ylabel("Kendall τ (mean, 95% bootstrap band)")
-        ax.set_title(f"{benchmark} — {target}")
+        ax.set_xlabel("training cells (labels)")
+        ax.set_ylabel("Kendall τ on held-out cells")
+        title = f"{show('benchmark', benchmark)} — {target}"
+        ax.set_title(title)
         ax.grid(alpha=0.3)
         _legend(ax)
-        written += save_figure(fig, _stem(directory, benchmark, target, "kendall"))
+        caption = f"Kendall τ vs training cells on {title}: mean over seeds, band = 95% Student-t interval."
+        written.append(Figure(save_figure(fig, _stem(directory, benchmark, target, "kendall")), caption))
     return written
 
 
-def plot_regret(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
-    """Per benchmark and target: mean regret (best value − best found) vs look-ups, one line per
-    strategy and guiding predictor."""
+def _regret_band(runs: pd.DataFrame, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean regret after each look-up with its 95% band over seeds (a search that stopped at the best
+    cell stays at zero regret)."""
+    curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
+    regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
+    mean, low, high = t_interval(regret.T)
+    return mean, np.maximum(low, 0), high
+
+
+def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
+    """Per benchmark, target, target set and budget: regret vs look-ups, one line per strategy and
+    guiding predictor, mean over seeds with a 95% band."""
     plt = _pyplot()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    ok = [r for r in records if r["kind"] == "search" and r.get("status") == "ok"]
-    written: list[Path] = []
+    ok = canonical([r for r in records if r["kind"] == "search" and r.get("status") == "ok"])
     if not ok:
-        return written
+        return []
     frame = pd.DataFrame.from_records(ok)
     for role in ("benchmark", "strategy", "predictor"):
-        frame[f"{role}_shown"] = [label(record, role) or "" for record in ok]
-    for (benchmark, target), group in frame.groupby(["benchmark_shown", "target"]):
+        frame[f"{role}_shown"] = [show(role, label(record, role)) if label(record, role) else "" for record in ok]
+    frame["line"] = [f"{s} / {p}" if p else s for s, p in zip(frame["strategy_shown"], frame["predictor_shown"])]
+    styles = Styles(list(frame["line"]))
+    written = []
+    for (benchmark, target, top, budget), group in frame.groupby(
+        ["benchmark_shown", "target", "top_fraction", "budget"]
+    ):
         fig, ax = plt.subplots(figsize=(10, 4.5))
-        lines = group.groupby(["strategy_shown", "predictor_shown"])
-        for number, ((strategy, predictor), runs) in enumerate(lines):
-            length = int(runs["budget"].max())  # a search that stopped at the best stays there
-            curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
-            regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
-            ax.plot(
-                np.arange(1, length + 1),
-                regret.mean(axis=0),
-                label=f"{strategy} / {predictor}" if predictor else strategy,
-                linestyle=LINE_STYLES[number // 10 % len(LINE_STYLES)],  # the colours repeat after 10
-            )
+        steps = np.arange(1, int(budget) + 1)
+        for line, runs in group.groupby("line", sort=True):
+            mean, low, high = _regret_band(runs, int(budget))
+            style = styles(line)
+            ax.plot(steps, mean, label=f"{line} ({len(runs)} seeds)", markevery=0.1, markersize=4, **style)
+            ax.fill_between(steps, low, high, alpha=0.12, color=style["color"])
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=0.01)
         ax.set_ylim(bottom=0)
         ax.set_xlabel("look-ups (trained architectures)")
-        ax.set_ylabel(f"regret of {target} (mean over seeds)")
-        ax.set_title(benchmark)
+        ax.set_ylabel(f"regret of {target}")
+        title = f"{benchmark} — budget {int(budget)} look-ups"
+        ax.set_title(title)
         ax.grid(alpha=0.3)
         _legend(ax)
-        written += save_figure(fig, _stem(directory, benchmark, target, "regret"))
+        caption = (
+            f"Regret (best {target} of the table − best found so far) vs look-ups on {benchmark}, budget "
+            f"{int(budget)}: mean over seeds, band = 95% Student-t interval (target set: top {top:.3%})."
+        )
+        written.append(
+            Figure(save_figure(fig, _stem(directory, benchmark, target, f"budget{int(budget)}", "regret")), caption)
+        )
     return written
 
 
-def plot_all(records: list[dict[str, Any]], directory: str | Path) -> list[Path]:
+def plot_cross_ranking(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
+    """The critical-difference diagram of the cross-benchmark ranking, where the records allow one."""
+    result = cross_ranking(summarise_ranking([r for r in records if r["kind"] == "ranking"]))
+    if result is None:
+        return []
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    fig = plot_critical_difference(result, show, _pyplot())
+    caption = (
+        f"Critical-difference diagram: mean rank of {result.values.shape[1]} predictors over "
+        f"{result.values.shape[0]} blocks (1 = best); predictors joined by a bar are not significantly "
+        f"different (Nemenyi, 5%; critical difference {result.critical_difference:.2f})."
+    )
+    return [Figure(save_figure(fig, _stem(directory, "cross-benchmark-ranking")), caption)]
+
+
+def plot_all(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
     """Every figure the records support."""
-    return plot_kendall(records, directory) + plot_regret(records, directory)
+    return (
+        plot_kendall(records, directory, show)
+        + plot_regret(records, directory, show)
+        + plot_cross_ranking(records, directory, show)
+    )

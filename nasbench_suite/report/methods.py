@@ -1,60 +1,125 @@
 """Methods side by side: per benchmark and target, one row per predictor (and per unguided search
-strategy) with its Kendall tau at each train size, its cost, and the sample-efficiency gain of the
-best search it guided — a study's ranking and search records joined on the benchmark. Where a
-predictor was also tested on fewer (or more) cells than the benchmark's usual test set, those runs
-get a row of their own, labelled with their test size."""
+strategy) with its Kendall tau at each train size, its cost, and per search budget the
+sample-efficiency gain of the best search it guided at that budget — a study's ranking and search
+records joined on the benchmark. Gains at different budgets are never compared: each budget has
+its own column. Where a predictor was also tested on fewer (or more) cells than the benchmark's
+usual test set, those runs get a row of their own, labelled with their test size."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from nasbench_suite.report.summaries import shown_with_test_size, summarise_ranking, summarise_search, usual_test_sizes
+from nasbench_suite.report.summaries import summarise_ranking, summarise_search, usual_test_sizes
+from nasbench_suite.report.tables import Show, interval, number, same, seg_text
 
 NO_GUIDE = "—"
+METHODS_NOTE = (
+    "Rows: by Kendall τ at the largest train size (then the next smaller), highest first; rows without τ "
+    "(search strategies, guides only) after them, by SEG at the largest budget. τ: mean over seeds [95% "
+    "Student-t interval]; cost at the largest train size. SEG @ B: per budget B, the best search the "
+    "predictor guided (or the strategy itself) at that budget, named beside it; a search whose runs all "
+    "reached the target is preferred to one with misses, whose gain is only a bound (≤)."
+)
+
+
+def _entry(role: str, label: str, suffix: str) -> dict[str, Any]:
+    return {"method": label + suffix, "role": role, "label": label, "suffix": suffix}
+
+
+def _better(candidate: dict[str, Any], current: dict[str, Any] | None) -> bool:
+    """Whether a search is the better one to show: complete searches beat censored ones, then SEG."""
+    if current is None:
+        return True
+    return (not candidate["censored"], candidate["seg"]) > (not current["censored"], current["seg"])
 
 
 def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.DataFrame]:
-    """``(benchmark label, target) -> table``: one row per method, ranking and search columns."""
+    """``(benchmark label, target) -> table``: one row per method, ranking and search columns.
+    Columns: ``method`` (label and suffix), ``role``, ``label``, ``suffix``, ``tau@SIZE`` (value, low,
+    high), the costs, and per budget ``search@BUDGET`` (a dict of the chosen search's strategy, SEG,
+    interval, censoring, hits)."""
     ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     search = summarise_search([r for r in records if r["kind"] == "search"])
-    tables: dict[tuple[str, str], pd.DataFrame] = {}
     keys = set()
     if len(ranking):
         keys |= set(zip(ranking["benchmark_label"], ranking["target"]))
     if len(search):
         keys |= set(zip(search["benchmark_label"], search["target"]))
+    tables: dict[tuple[str, str], pd.DataFrame] = {}
     for benchmark, target in sorted(keys):
-        rows: dict[str, dict[str, Any]] = {}
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
         if len(ranking):
             part = ranking[(ranking["benchmark_label"] == benchmark) & (ranking["target"] == target)]
             usual = usual_test_sizes(part)
             for row in part.sort_values("train_size").to_dict("records"):
-                method = shown_with_test_size(row, usual)
-                entry = rows.setdefault(method, {"method": method})
+                unusual = row["test_size"] != usual[row["train_size"]]
+                suffix = f" ({row['test_size']} test cells)" if unusual else ""
+                name = row["predictor_label"]
+                entry = rows.setdefault((name, suffix), _entry("predictor", name, suffix))
                 entry[f"tau@{row['train_size']}"] = (
-                    row["kendall_tau_mean"],
-                    row["kendall_tau_ci_low"],
-                    row["kendall_tau_ci_high"],
-                )
+                    row["kendall_tau_mean"], row["kendall_tau_ci_low"], row["kendall_tau_ci_high"]
+                )  # fmt: skip
                 entry.update(  # the cost at the largest train size
                     fit_seconds=row["fit_seconds"], predict_seconds=row["predict_seconds"],
-                    peak_rss_mb=row["peak_rss_mb"], peak_cuda_mb=row["peak_cuda_mb"], device=row["device"],
+                    peak_rss_mb=row["peak_rss_mb"], device=row["device"],
                 )  # fmt: skip
         if len(search):
             part = search[(search["benchmark_label"] == benchmark) & (search["target"] == target)]
-            for _, row in part.iterrows():
+            for row in part.to_dict("records"):
                 guided = row["predictor_label"] != NO_GUIDE
-                method = row["predictor_label"] if guided else row["strategy_label"]
-                entry = rows.setdefault(method, {"method": method})
-                if np.nan_to_num(row["seg_target"], nan=-1) <= entry.get("seg", (-1,))[0]:
-                    continue  # the best search this predictor guided
-                entry.update(
-                    seg=(row["seg_target"], row["seg_target_ci_low"], row["seg_target_ci_high"], row["missed_target"]),
-                    hits=f"{row['seeds'] - row['missed_target']}/{row['seeds']}", budget=row["budget"],
-                    search=row["strategy_label"] if guided else "(itself)",
-                )  # fmt: skip
-        tables[(benchmark, target)] = pd.DataFrame(list(rows.values()))
+                role, name = ("predictor", row["predictor_label"]) if guided else ("strategy", row["strategy_label"])
+                entry = rows.setdefault((name, ""), _entry(role, name, ""))
+                candidate = {
+                    "strategy": row["strategy_label"] if guided else "",
+                    "seg": row["seg_target"], "low": row["seg_target_ci_low"], "high": row["seg_target_ci_high"],
+                    "censored": bool(row["censored_target"]),
+                    "hits": f"{row['seeds'] - row['missed_target']}/{row['seeds']}",
+                }  # fmt: skip
+                column = f"search@{int(row['budget'])}"
+                if _better(candidate, entry.get(column)):
+                    entry[column] = candidate
+        tables[(benchmark, target)] = pd.DataFrame(_ordered(list(rows.values())))
     return tables
+
+
+def _ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    sizes = sorted((int(c[4:]) for e in entries for c in e if c.startswith("tau@")), reverse=True)
+    budgets = sorted((int(c[7:]) for e in entries for c in e if c.startswith("search@")), reverse=True)
+
+    def key(entry: dict[str, Any]) -> tuple:
+        taus = [entry.get(f"tau@{size}", (math.nan,))[0] for size in dict.fromkeys(sizes)]
+        has_tau = any(not math.isnan(t) for t in taus)
+        segs = [entry.get(f"search@{b}", {}).get("seg", math.nan) for b in dict.fromkeys(budgets)]
+        ranked = [-t if not math.isnan(t) else math.inf for t in (taus if has_tau else segs)]
+        return (not has_tau, *ranked, entry["label"], entry["suffix"])
+
+    return sorted(entries, key=key)
+
+
+def methods_rows(table: pd.DataFrame, show: Show = same) -> pd.DataFrame:
+    """The side-by-side table's columns, display labels applied."""
+    sizes = sorted((c for c in table.columns if c.startswith("tau@")), key=lambda c: int(c[4:]))
+    budgets = sorted((c for c in table.columns if c.startswith("search@")), key=lambda c: int(c[7:]))
+    out = []
+    for row in table.to_dict("records"):
+        shown = {"method": show(row["role"], row["label"]) + row["suffix"]}
+        for size in sizes:
+            value = row.get(size)
+            shown[f"τ @ {size[4:]}"] = interval(*value) if isinstance(value, tuple) else "—"
+        shown["fit s"] = number(row.get("fit_seconds"), 2)
+        shown["predict s"] = number(row.get("predict_seconds"), 2)
+        shown["peak MB"] = number(row.get("peak_rss_mb"), 0)
+        shown["device"] = row.get("device") if isinstance(row.get("device"), str) and row.get("device") else "—"
+        for budget in budgets:
+            found = row.get(budget)
+            if not isinstance(found, dict):
+                shown[f"SEG @ {budget[7:]}"] = "—"
+                continue
+            seg = seg_text(found["seg"], found["low"], found["high"], found["censored"])
+            by = f"; {show('strategy', found['strategy'])}" if found["strategy"] else ""
+            shown[f"SEG @ {budget[7:]}"] = f"{seg} ({found['hits']} hits{by})"
+        out.append(shown)
+    return pd.DataFrame(out)

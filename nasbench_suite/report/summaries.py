@@ -1,6 +1,7 @@
 """Summarise records into leaderboard tables: one row per ranking group (benchmark, target, train
 size, test size, predictor) and per search group (benchmark, target, top fraction, budget, strategy,
-predictor), with means, bootstrap intervals, failures and ranks. Pure functions of the records."""
+predictor), with means, Student-t intervals over seeds (:mod:`.inference`), failures and ranks.
+Pure functions of the records, whatever their order."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.metrics import bootstrap_interval, sample_efficiency_gain_interval
+from nasbench_suite.report.inference import gain_interval, mean_interval
 
-METRICS = ("kendall_tau", "spearman", "pearson", "precision_at_10", "precision_at_100")
+METRICS = (
+    "kendall_tau", "spearman", "pearson", "kendall_tau_top_10pct", "kendall_tau_top_1pct",
+    "precision_at_10", "precision_at_100", "n_at_10", "n_at_100",
+)  # fmt: skip
 #: Recorded by runs with ``--score-train``: the same metrics on the training cells.
-TRAIN_METRICS = ("train_kendall_tau",)
+TRAIN_METRICS = ("train_kendall_tau", "train_kendall_tau_top_10pct")
 COSTS = ("fit_seconds", "predict_seconds", "peak_rss_mb", "peak_cuda_mb")
 RANKING_GROUP = ["benchmark", "target", "train_size", "test_size", "predictor"]
 SEARCH_GROUP = ["benchmark", "target", "top_fraction", "budget", "strategy", "predictor"]
@@ -39,7 +43,13 @@ def label(record: dict[str, Any], role: str) -> str | None:
     return stripped[:-1] if stripped.endswith(":") else stripped
 
 
+def canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records in one order, whatever order they were read in (by key, then finishing time)."""
+    return sorted(records, key=lambda record: (record["key"], str(record.get("finished_at")), record.get("status")))
+
+
 def _frame(records: list[dict[str, Any]], roles: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
+    records = canonical(records)
     frame = pd.DataFrame.from_records(records)
     for role in roles:
         frame[f"{role}_shown"] = [label(record, role) or "—" for record in records]
@@ -67,9 +77,9 @@ def _shown(group: pd.DataFrame, roles: tuple[str, ...]) -> dict[str, Any]:
 
 
 def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per (benchmark, target, train size, test size, predictor): mean/std over seeds, 95%
-    bootstrap interval of the mean Kendall tau, costs, counts of finished / failed / undefined runs,
-    and rank. Runs tested on different numbers of cells are never pooled (``test_size`` -1: not
+    """One row per (benchmark, target, train size, test size, predictor): mean/std over seeds, the
+    95% Student-t interval of the mean Kendall tau, costs, counts of finished / failed / undefined
+    runs, and rank. Runs tested on different numbers of cells are never pooled (``test_size`` -1: not
     recorded)."""
     if not records:
         return pd.DataFrame(columns=[*RANKING_GROUP, "rank"])
@@ -86,7 +96,8 @@ def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
         for metric in (*METRICS, *TRAIN_METRICS):
             row[f"{metric}_mean"] = ok[metric].mean()
             row[f"{metric}_std"] = ok[metric].std(ddof=1) if ok[metric].count() > 1 else np.nan
-        row["kendall_tau_ci_low"], row["kendall_tau_ci_high"] = bootstrap_interval(ok["kendall_tau"].to_numpy())
+        tau = mean_interval(ok["kendall_tau"].to_numpy(dtype=np.float64))
+        row["kendall_tau_ci_low"], row["kendall_tau_ci_high"] = tau.low, tau.high
         row["fit_seconds"] = ok["fit_seconds"].mean()
         row["predict_seconds"] = ok["predict_seconds"].mean()
         row["peak_rss_mb"] = ok["peak_rss_mb"].max()
@@ -122,8 +133,10 @@ def shown_with_test_size(row: dict[str, Any], usual: dict[int, int]) -> str:
 
 
 def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per (benchmark, target, top fraction, budget, strategy, predictor), ranked by SEG:
-    the gain with its 95% interval, hit rate, median look-ups, look-ups to the best cell."""
+    """One row per (benchmark, target, top fraction, budget, strategy, predictor), ranked by SEG
+    within its benchmark, target, top fraction and budget (never across budgets): the gain with its
+    95% interval, whether it is only an upper bound (``censored``: some runs missed), hit rate,
+    median look-ups, look-ups to the best cell."""
     if not records:
         return pd.DataFrame(columns=[*SEARCH_GROUP, "rank"])
     roles = ("benchmark", "strategy", "predictor")
@@ -147,11 +160,16 @@ def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
             row[f"expected_random_to_{goal}"] = expected
             row[f"lookups_to_{goal}_mean"] = lookups.mean() if len(lookups) else np.nan
             row[f"lookups_to_{goal}_median"] = float(np.median(lookups)) if len(lookups) else np.nan
-            gain = sample_efficiency_gain_interval(lookups, expected)
-            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain
+            gain = gain_interval(lookups, expected, row[f"missed_{goal}"])
+            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain.value, gain.low, gain.high
+            row[f"censored_{goal}"] = bool(row[f"missed_{goal}"])
         row["seconds"] = pd.to_numeric(ok["seconds"]).mean() if len(ok) else np.nan
         row["first_error"] = first_error(group)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["rank"] = rank_within(table, ["benchmark", "target", "top_fraction"], "seg_target")
-    return table.sort_values(["benchmark", "target", "top_fraction", "rank"]).reset_index(drop=True)
+    # rows whose runs all reached the target rank first; rows with misses (only a bound) after them
+    table["rank_key"] = np.where(table["censored_target"].astype(bool), table["seg_target"] - 1e12, table["seg_target"])
+    table["rank"] = rank_within(table, SEARCH_GROUP[:4], "rank_key")
+    table = table.drop(columns="rank_key")
+    order = [*SEARCH_GROUP[:4], "rank", "strategy", "predictor"]
+    return table.sort_values(order).reset_index(drop=True)

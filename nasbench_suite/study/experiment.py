@@ -66,6 +66,8 @@ class Study:
     experiments: tuple[Experiment, ...]
     title: str = ""
     notes: tuple[str, ...] = field(default=())
+    #: Display labels: ``(role, spec as written, label)``, role ``benchmark``, ``predictor`` or ``strategy``.
+    labels: tuple[tuple[str, str, str], ...] = field(default=())
 
 
 def seed_range(experiment: Experiment) -> range:

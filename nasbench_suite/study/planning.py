@@ -9,7 +9,7 @@ from collections.abc import Callable
 from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import Suite
-from nasbench_suite.specs import Spec
+from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
 from nasbench_suite.study.jobs import PluginRef
 from nasbench_suite.study.ranking import RankingJob
@@ -29,6 +29,25 @@ def plan(study: Study, suite: Suite, resolve_device: Callable[[str], str]) -> li
         for job in planner(experiment, suite, device):
             jobs.setdefault(job.key(), job)
     return list(jobs.values())
+
+
+def display_labels(study: Study, suite: Suite, where: str = "study") -> dict[str, dict[str, str]]:
+    """The study's display labels as ``role -> label as leaderboards show the spec -> display label``
+    (the spec resolved as planning resolves it); two specs of one role with one label are an error."""
+    labels: dict[str, dict[str, str]] = {}
+    for role, text, display in study.labels:
+        spec = parse_spec(text, role)
+        if role == "benchmark":
+            ref = plugin_ref(suite, suite.benchmark_class(spec.name), suite.resolve_benchmark(spec)[0])
+        else:
+            cls = suite.predictor_class(spec.name) if role == "predictor" else suite.strategy_class(spec.name)
+            ref = plugin_ref(suite, cls, spec)
+        shown = labels.setdefault(role, {})
+        clash = [other for other, given in shown.items() if given == display and other != ref.label]
+        if clash:
+            raise ConfigError(f"{where}: label {display!r} is given to two {role}s ({clash[0]} and {ref.label})")
+        shown[ref.label] = display
+    return labels
 
 
 def plugin_ref(suite: Suite, cls: type[Configurable], spec: Spec) -> PluginRef:

@@ -25,6 +25,8 @@ from nasbench_suite.errors import ResultsError
 log = logging.getLogger(__name__)
 
 RECORDS_FILE = "records.jsonl"
+#: A study's title, notes and display labels, kept beside its records so the directory re-renders as it was.
+STUDY_FILE = "study.json"
 #: Results files of suite 0.1.0, read (never written) alongside ``records.jsonl``.
 LEGACY_FILES = ("runs.jsonl", "searches.jsonl")
 
@@ -140,9 +142,31 @@ def read_records(path: Path, check_fields: bool = False) -> list[dict[str, Any]]
     return records
 
 
+def read_study_settings(directory: str | Path) -> dict[str, Any]:
+    """The title, notes and display labels kept beside a study's records (empty when there are none)."""
+    path = Path(directory) / STUDY_FILE
+    if not path.is_file():
+        return {}
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ResultsError(f"{path}: not a study settings file ({exc})") from None
+    if not isinstance(saved, dict):
+        raise ResultsError(f"{path}: expected a JSON object with title, notes and labels")
+    return saved
+
+
+def write_study_settings(
+    directory: str | Path, title: str, notes: list[str], labels: dict[str, dict[str, str]]
+) -> None:
+    """Keep a study's title, notes and display labels beside its records."""
+    text = json.dumps({"title": title, "notes": notes, "labels": labels}, indent=2, sort_keys=True) + "\n"
+    (Path(directory) / STUDY_FILE).write_text(text, encoding="utf-8")
+
+
 def load_records(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
     """Records from results directories or ``.jsonl`` files, checked for what the leaderboards need;
-    the latest record of each job wins."""
+    the latest record of each job wins (by its finishing time; on a tie, the later line)."""
     latest: dict[str, dict[str, Any]] = {}
     for path in map(Path, paths):
         files = ResultsStore(path).files() if path.is_dir() else [path] if path.is_file() else []
@@ -152,5 +176,7 @@ def load_records(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
             )
         for file in files:
             for record in read_records(file, check_fields=True):
-                latest[record["key"]] = record
-    return list(latest.values())
+                known = latest.get(record["key"])
+                if known is None or str(record.get("finished_at") or "") >= str(known.get("finished_at") or ""):
+                    latest[record["key"]] = record
+    return sorted(latest.values(), key=lambda record: record["key"])

@@ -24,5 +24,6 @@ def register_claims() -> list[Claim]:
             "Semi-supervised assessor", paper,
             "the semi-supervised assessor ranks better than a supervised GCN trained on the same labels",
             "ranking", subject="ssa", baseline="gcn",
+            varies=("learning_rate", "weight_decay", "dropout"),  # each method at its own training settings
         ),
     ]  # fmt: skip
