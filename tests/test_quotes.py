@@ -72,6 +72,7 @@ def test_quoted_figures_that_match_their_records_pass(tmp_path, claims):
         ("predictor=onehot-xgb -->", "predictor=nope -->", "the filters select 0 rows"),
         ("ranking.tau predictor=onehot-xgb", "ranking.kappa predictor=onehot-xgb", "unknown statistic ranking.kappa"),
         ("at a margin of 0.02<!--= setting -->", "at a margin of 0.02", "0.02 has no reference"),
+        ("0.70<!--= res ranking.tau", "0.70<!--= nowhere ranking.tau", "no results (expected a directory"),
     ],
 )
 def test_every_kind_of_wrong_figure_is_found(tmp_path, claims, old, new, message):

@@ -151,7 +151,7 @@ def _without_labels(table: dict[str, Any], where: str, labels: list[tuple[str, s
             if isinstance(item, dict):
                 if set(item) != {"spec", "label"} or not all(isinstance(v, str) and v.strip() for v in item.values()):
                     raise ConfigError(
-                        f"{where} {key}: expected a spec string or a table {{spec = \"...\", label = \"...\"}} "
+                        f'{where} {key}: expected a spec string or a table {{spec = "...", label = "..."}} '
                         f"(got {item!r})"
                     )
                 labels.append((key, item["spec"], item["label"].strip()))

@@ -132,10 +132,13 @@ def plot_critical_difference(result: CrossRanking, show: Any, pyplot: Any) -> An
     ranks = result.mean_ranks.rename(index=lambda method: show("predictor", method))
     nemenyi = result.nemenyi.rename(index=lambda m: show("predictor", m), columns=lambda m: show("predictor", m))
     fig, ax = pyplot.subplots(figsize=(9, 0.35 * len(ranks) + 1.5))
-    scikit_posthocs.critical_difference_diagram(
+    drawn = scikit_posthocs.critical_difference_diagram(
         ranks, nemenyi, ax=ax, alpha=ALPHA,
         label_fmt_left="{label} ({rank:.2f})", label_fmt_right="({rank:.2f}) {label}",
     )  # fmt: skip
+    for lines in drawn["crossbars"]:  # drawn from sets: put each bar's points in order, for identical files
+        for line in lines:
+            line.set_xdata(sorted(line.get_xdata()))
     ax.set_title(f"Mean rank across {result.values.shape[0]} blocks (Friedman p = {result.p_value:.2g}); "
                  "bars join predictors not significantly different (Nemenyi, 5%)", fontsize=9)  # fmt: skip
     return fig

@@ -144,13 +144,32 @@ def evaluate(records: list[dict[str, Any]], claims: list[Claim]) -> list[ClaimRe
     found: list[ClaimResult] = []
     for claim in claims:
         kind = [r for r in records if r["kind"] == claim.kind and r.get("status") == "ok"]
-        found += _ranking(claim, kind, defining) if claim.kind == "ranking" else _search(claim, kind, defining)
+        found += _closest(
+            _ranking(claim, kind, defining) if claim.kind == "ranking" else _search(claim, kind, defining)
+        )
     decided = []
     for claim in claims:  # one family per claim: its comparisons over benchmarks, settings and guides
         family = [result for result in found if result.claim is claim]
         for result, decision in zip(family, decide([_test(result) for result in family])):
             decided.append(_replace(result, decision=decision, reason=result.reason or decision.reason))
     return decided
+
+
+def _closest(results: list[ClaimResult]) -> list[ClaimResult]:
+    """Per subject variant and setting, the baselines it is comparable with; where there is none,
+    the one baseline it differs from least (one "not comparable" row says why, not one per variant)."""
+    groups: dict[tuple, list[ClaimResult]] = defaultdict(list)
+    for result in results:
+        groups[(result.benchmark, result.target, result.setting, result.subject)].append(result)
+    kept = []
+    for result in results:
+        group = groups[(result.benchmark, result.target, result.setting, result.subject)]
+        if result.comparison is not None:
+            kept.append(result)
+        elif all(other.comparison is None for other in group):
+            nearest = min(group, key=lambda other: (other.reason.count(","), len(other.reason), other.baseline))
+            kept += [result] if result is nearest else []
+    return kept
 
 
 def _replace(result: ClaimResult, **changes: Any) -> ClaimResult:

@@ -83,6 +83,15 @@ def _stem(directory: Path, *parts: Any) -> Path:
     return directory / "-".join(re.sub(r"[^A-Za-z0-9._-]+", "_", str(part)) for part in parts)
 
 
+def _line_names(group: pd.DataFrame, show: Show) -> list[str]:
+    """Per summary row, its line's name: the predictor as displayed, with its test size where that
+    is not the usual one of the benchmark (such runs are lines of their own)."""
+    usual = usual_test_sizes(group)
+    rows = group.to_dict("records")
+    return [show("predictor", row["predictor_label"]) + shown_with_test_size(row, usual)[len(row["predictor_label"]) :]
+            for row in rows]  # fmt: skip
+
+
 def plot_kendall(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
     """Per benchmark and target: Kendall tau vs train size, one line per predictor with its band."""
     plt = _pyplot()
@@ -91,22 +100,18 @@ def plot_kendall(records: list[dict[str, Any]], directory: str | Path, show: Sho
     summary = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     if summary.empty:
         return []
-    styles = Styles([show("predictor", name) for name in summary["predictor_label"]])
+    groups = list(summary.groupby(["benchmark_label", "target"]))
+    styles = Styles([name for _, group in groups for name in _line_names(group, show)])
     written = []
-    for (benchmark, target), group in summary.groupby(["benchmark_label", "target"]):
+    for (benchmark, target), group in groups:
         fig, ax = plt.subplots(figsize=(9, 4.5))
-        usual = usual_test_sizes(group)  # runs on an unusual test set are lines of their own
-        names = [shown_with_test_size(row, usual) for row in group.to_dict("records")]
-        for name, lines in group.groupby(pd.Series(names, index=group.index), sort=True):
+        names = pd.Series(_line_names(group, show), index=group.index)
+        for shown, lines in group.groupby(names, sort=True):
             lines = lines.sort_values("train_size")
-            recorded = lines["predictor_label"].iloc[0]
-            shown = show("predictor", recorded) + name[len(recorded) :]  # with its test size where unusual
-            style = styles(show("predictor", recorded))
+            style = styles(shown)
             ax.plot(lines["train_size"], lines["kendall_tau_mean"], label=shown, linestyle="-", **style)
-            ax.fill_between(
-                lines["train_size"], lines["kendall_tau_ci_low"], lines["kendall_tau_ci_high"], alpha=0.15,
-                color=style["color"],
-            )  # fmt: skip
+            low, high = lines["kendall_tau_ci_low"].clip(-1, 1), lines["kendall_tau_ci_high"].clip(-1, 1)
+            ax.fill_between(lines["train_size"], low, high, alpha=0.15, color=style["color"])  # τ is in [-1, 1]
         ax.set_xscale("log")
         ax.set_xlabel("training cells (labels)")
         ax.set_ylabel("Kendall τ on held-out cells")
@@ -138,14 +143,16 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
     if not ok:
         return []
     frame = pd.DataFrame.from_records(ok)
-    for role in ("benchmark", "strategy", "predictor"):
+    frame["benchmark_label"] = [label(record, "benchmark") for record in ok]
+    for role in ("strategy", "predictor"):
         frame[f"{role}_shown"] = [show(role, label(record, role)) if label(record, role) else "" for record in ok]
     frame["line"] = [f"{s} / {p}" if p else s for s, p in zip(frame["strategy_shown"], frame["predictor_shown"])]
     styles = Styles(list(frame["line"]))
     written = []
-    for (benchmark, target, top, budget), group in frame.groupby(
-        ["benchmark_shown", "target", "top_fraction", "budget"]
+    for (recorded, target, top, budget), group in frame.groupby(
+        ["benchmark_label", "target", "top_fraction", "budget"]
     ):
+        benchmark = show("benchmark", recorded)
         fig, ax = plt.subplots(figsize=(10, 4.5))
         steps = np.arange(1, int(budget) + 1)
         for line, runs in group.groupby("line", sort=True):
@@ -166,9 +173,8 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
             f"Regret (best {target} of the table − best found so far) vs look-ups on {benchmark}, budget "
             f"{int(budget)}: mean over seeds, band = 95% Student-t interval (target set: top {top:.3%})."
         )
-        written.append(
-            Figure(save_figure(fig, _stem(directory, benchmark, target, f"budget{int(budget)}", "regret")), caption)
-        )
+        stem = _stem(directory, recorded, target, f"budget{int(budget)}", "regret")
+        written.append(Figure(save_figure(fig, stem), caption))
     return written
 
 

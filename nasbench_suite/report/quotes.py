@@ -19,7 +19,8 @@ Statistics: ``ranking.tau`` ``ranking.tau.ci`` ``ranking.tau.std`` ``ranking.spe
 ``ranking.predict_s`` ``ranking.peak_mb`` ``ranking.seeds``; ``search.seg`` ``search.seg.ci``
 ``search.hits`` ``search.median`` ``search.seg_best`` ``search.best_hits`` ``search.lookups_best``
 ``search.expected``; ``claim.effect`` ``claim.ci`` ``claim.subject`` ``claim.baseline`` ``claim.p``
-``claim.verdict`` ``claim.count``. Filters: ``benchmark target train test predictor`` (ranking),
+``claim.verdict`` ``claim.count``; ``across.rank`` (with ``predictor=``) ``across.p`` ``across.blocks``
+``across.predictors``. Filters: ``benchmark target train test predictor`` (ranking),
 ``benchmark target top budget strategy predictor`` (search; ``predictor=none`` for unguided),
 ``method metric benchmark setting subject baseline verdict`` (claims); labels as recorded or as the
 study displays them.
@@ -37,18 +38,20 @@ from pathlib import Path
 import pandas as pd
 
 from nasbench_suite.contracts.claims import Claim
-from nasbench_suite.errors import ConfigError
+from nasbench_suite.errors import ConfigError, SuiteError
+from nasbench_suite.report.across import cross_ranking
 from nasbench_suite.report.claims import ClaimResult, evaluate
 from nasbench_suite.report.summaries import summarise_ranking, summarise_search
 from nasbench_suite.study.records import load_records, read_study_settings
 
 REFERENCE = re.compile(r"<!--=\s*(?P<body>.*?)\s*-->", re.S)
 REGION = re.compile(r"<!--\s*figures\s*-->(?P<body>.*?)<!--\s*/figures\s*-->", re.S)
-_NUMBER = r"[−-]?\d[\d,]*(?:\.\d+)?"
+_NUMBER = r"[−+-]?\d[\d,]*(?:\.\d+)?"
 SCALAR = re.compile(rf"(?P<bound>≤\s*)?(?P<number>{_NUMBER})\s*$")
 PAIR = re.compile(rf"\[\s*(?P<low>{_NUMBER}),\s*(?P<high>{_NUMBER})\s*\]\s*$")
 HITS = re.compile(r"(?P<hit>\d+)\s*(?:/|of)\s*(?P<of>\d+)\s*$")
 DECIMAL = re.compile(r"\d+\.\d{2,}")
+CODE = re.compile(r"^[ \t]*```.*?^[ \t]*```|`[^`\n]+`", re.S | re.M)
 CLAIM_FILTERS = ("method", "metric", "benchmark", "setting", "subject", "baseline", "verdict")
 
 
@@ -83,6 +86,7 @@ class Directory:
         self.ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
         self.search = summarise_search([r for r in records if r["kind"] == "search"])
         self.claims: list[ClaimResult] = evaluate(records, claims)
+        self.across = cross_ranking(self.ranking)
 
     def names(self, role: str, recorded: str) -> set[str]:
         """A label as recorded and as the study displays it."""
@@ -197,7 +201,22 @@ def _claim(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     return stats[stat]()
 
 
-KINDS = {"ranking": _ranking, "search": _search, "claim": _claim}
+def _across(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
+    result = folder.across
+    if result is None:
+        raise ConfigError("the directory has no cross-benchmark ranking")
+    if stat in ("p", "blocks", "predictors"):
+        return Value("number", ({"p": result.p_value, "blocks": result.values.shape[0],
+                                 "predictors": result.values.shape[1]}[stat],))  # fmt: skip
+    if stat != "rank" or set(filters) != {"predictor"}:
+        raise ConfigError("expected across.rank predictor=NAME, across.p, across.blocks or across.predictors")
+    found = [m for m in result.mean_ranks.index if filters["predictor"] in folder.names("predictor", m)]
+    if len(found) != 1:
+        raise ConfigError(f"predictor {filters['predictor']!r} is not in the cross-benchmark ranking")
+    return Value("number", (float(result.mean_ranks[found[0]]),))
+
+
+KINDS = {"ranking": _ranking, "search": _search, "claim": _claim, "across": _across}
 
 
 def _digits(text: str) -> int:
@@ -213,6 +232,7 @@ def _matches(quoted: str, value: float) -> bool:
 def _written(value: float, like: str) -> str:
     """``value`` written as ``like`` is: its digits, thousands separator and minus sign."""
     text = f"{value:,.{_digits(like)}f}" if "," in like else f"{value:.{_digits(like)}f}"
+    text = f"+{text}" if like.startswith("+") and value >= 0 else text
     return text.replace("-", "−") if "−" in like else text
 
 
@@ -244,12 +264,15 @@ class Quotes:
         resolves are rewritten to match it (problems it cannot fix are still returned)."""
         text = path.read_text(encoding="utf-8")
         problems, covered, edits = [], [], []
+        code = [m.span() for m in CODE.finditer(text)]  # examples of references are not references
         for match in REFERENCE.finditer(text):
+            if any(a <= match.start() < b for a, b in code):
+                continue
             line = text.count("\n", 0, match.start()) + 1
             offset = max(0, match.start() - 300)  # a quoted figure sits right before its reference
             try:
                 result = self._one(shlex.split(match.group("body")), text[offset : match.start()], path.parent)
-            except (ConfigError, ValueError) as exc:
+            except (SuiteError, ValueError) as exc:  # a bad reference or an unreadable results directory
                 problems.append(Problem(path, line, f"{match.group(0)}: {exc}"))
                 quoted = PAIR.search(text, offset, match.start()) or SCALAR.search(text, offset, match.start())
                 covered += [quoted.span()] if quoted else []  # reported once, as a broken reference
@@ -282,7 +305,7 @@ class Quotes:
             raise ConfigError("expected DIRECTORY KIND.STATISTIC key=value ...")
         kind, stat = tokens[1].split(".", 1)
         if kind not in KINDS:
-            raise ConfigError(f"unknown kind {kind!r}; expected ranking, search or claim")
+            raise ConfigError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
         filters = dict(token.split("=", 1) for token in tokens[2:] if "=" in token)
         if len(filters) != len(tokens) - 2:
             raise ConfigError("filters are written key=value")
@@ -308,7 +331,7 @@ class Quotes:
     def _unreferenced(self, path: Path, text: str, covered: list[tuple[int, int]]) -> list[Problem]:
         """Numbers with two or more decimals in a figures region that no reference covers."""
         problems = []
-        hidden = [m.span() for m in re.finditer(r"<!--.*?-->|`[^`\n]*`", text, re.S)]
+        hidden = [m.span() for m in re.finditer(r"<!--.*?-->", text, re.S)] + [m.span() for m in CODE.finditer(text)]
         for region in REGION.finditer(text):
             for number in DECIMAL.finditer(text, region.start("body"), region.end("body")):
                 at = number.start()
