@@ -16,6 +16,13 @@ DEFAULT_TOP_K = (10, 100)
 TOP_REGIONS = {"top_10pct": 0.10, "top_1pct": 0.01}
 #: A top region's tau needs at least this many cells (fewer: undefined).
 MIN_TOP_REGION = 5
+#: The record metrics of a ranking run where higher is better (all but N@K), and their ``train_``
+#: forms recorded with ``--score-train``: what a paper's claim may compare.
+CLAIM_METRICS = (
+    *(base := ("kendall_tau", "spearman", "pearson", *(f"kendall_tau_{name}" for name in TOP_REGIONS))),
+    *(f"precision_at_{k}" for k in DEFAULT_TOP_K),
+    *(f"train_{name}" for name in base),
+)
 
 
 def _validated(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -28,6 +35,13 @@ def _validated(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.n
 
 def _undefined(y_true: np.ndarray, y_pred: np.ndarray) -> bool:
     return len(y_true) < 2 or np.ptp(y_true) == 0 or np.ptp(y_pred) == 0
+
+
+def _has_k(y_true: np.ndarray, k: int) -> bool:
+    """Whether a top-``k`` measure is defined on these cells (at least ``k``); ``k`` must be >= 1."""
+    if k < 1:
+        raise ValueError(f"k must be >= 1 (got {k})")
+    return len(y_true) >= k
 
 
 def kendall_tau(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -61,9 +75,7 @@ def precision_at_k(y_true: np.ndarray, y_pred: np.ndarray, k: int) -> float:
     ``nan`` when there are fewer than ``k`` cells.
     """
     y_true, y_pred = _validated(y_true, y_pred)
-    if k < 1:
-        raise ValueError(f"k must be >= 1 (got {k})")
-    if len(y_true) < k:
+    if not _has_k(y_true, k):
         return math.nan
     true_top = np.argsort(-y_true, kind="stable")[:k]
     pred_top = np.argsort(-y_pred, kind="stable")[:k]
@@ -96,9 +108,7 @@ def best_rank_of_top_predicted(y_true: np.ndarray, y_pred: np.ndarray, k: int) -
     cells predicted best (ties broken by a stable sort). Lower is better; ``nan`` with fewer than
     ``k`` cells."""
     y_true, y_pred = _validated(y_true, y_pred)
-    if k < 1:
-        raise ValueError(f"k must be >= 1 (got {k})")
-    if len(y_true) < k:
+    if not _has_k(y_true, k):
         return math.nan
     chosen = np.argsort(-y_pred, kind="stable")[:k]
     return float(1 + np.sum(y_true > y_true[chosen].max()))

@@ -24,7 +24,7 @@ def test_styles_give_every_name_its_own_colour_and_marker():
 def _search(strategy, seed, budget, curve):
     return {
         "key": f"{strategy}-{seed}-{budget}", "kind": "search", "status": "ok", "benchmark": "b", "target": "t",
-        "top_fraction": 0.01, "budget": budget, "strategy": strategy, "predictor": None, "seed": seed,
+        "top_fraction": 0.001, "budget": budget, "strategy": strategy, "predictor": None, "seed": seed,
         "curve": curve, "best_value": 10.0, "lookups_to_target": budget, "reached_target": False,
     }  # fmt: skip
 
@@ -34,7 +34,8 @@ def test_regret_figures_hold_one_budget_each_with_bands_over_seeds(tmp_path):
     records = [_search(s, seed, budget, list(np.maximum.accumulate(rng.random(budget) * 10)))
                for s in ("random", "evolution") for seed in range(3) for budget in (20, 50)]  # fmt: skip
     figures = plot_regret(records, tmp_path, lambda role, text: text.upper())
-    assert [f.paths[0].name for f in figures] == ["b-t-budget20-regret.png", "b-t-budget50-regret.png"]
+    names = [f.paths[0].name for f in figures]  # a dot in a name is kept, never taken for a suffix
+    assert names == ["b-t-top0.1pct-budget20-regret.png", "b-t-top0.1pct-budget50-regret.png"]
     assert "budget 20" in figures[0].caption and "95% Student-t" in figures[0].caption
     svg = figures[1].paths[1].read_text()
     assert "EVOLUTION (3 seeds)" in svg and "RANDOM (3 seeds)" in svg  # display labels, seed counts

@@ -65,7 +65,7 @@ def test_quoted_figures_that_match_their_records_pass(tmp_path, claims):
     [
         ("0.810<", "0.820<", "quoted 0.820, the records give 0.810"),
         ("[0.785, 0.835]", "[0.79, 0.84]", "quoted [0.79, 0.84], the records give [0.79, 0.83]"),
-        ("≤ 1.07<", "1.07<", "1.07 is an upper bound (some runs missed): write ≤"),
+        ("≤ 1.07<", "1.07<", "1.07 is a bound (some runs missed): write ≤"),
         ("2/3<", "3/3<", "quoted 3/3, the records give 2/3"),
         ("holds<", "unsettled<", "expected the verdict 'holds'"),
         ("12.50<", "12.55<", "12.55 does not appear in data.txt"),

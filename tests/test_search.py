@@ -181,7 +181,7 @@ def test_search_command_writes_resumes_and_isolates_failures(tmp_path, capsys, f
     assert all(len(r["curve"]) == 60 or r["stopped_early"] for r in records if r["status"] == "ok")
     board = (out / "leaderboard.md").read_text()
     assert "SEG (95% CI)" in board and "predictor-smart-subset:batch=20" in board and "Failures:" in board
-    assert (tmp_path / "fig" / "nb201-cifar10-test_accuracy-budget60-regret.png").stat().st_size > 1000
+    assert (tmp_path / "fig" / "nb201-cifar10-test_accuracy-top1pct-budget60-regret.png").stat().st_size > 1000
     capsys.readouterr()
     assert main(args) == 0
     assert "6 already done" in capsys.readouterr().err  # failed runs are retried, finished ones kept

@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from nasbench_suite.metrics import CLAIM_METRICS
+
 EXPECTATIONS = ("higher", "lower", "not-lower")
 
 
@@ -59,3 +61,7 @@ class Claim:
             object.__setattr__(self, field, tuple(value))
         if self.kind == "search" and self.metric != "seg":
             raise ValueError(f"claim of {self.method}: a search claim compares the gain (metric='seg')")
+        if self.kind == "ranking" and self.metric not in CLAIM_METRICS:
+            raise ValueError(
+                f"claim of {self.method}: metric must be one of {', '.join(CLAIM_METRICS)} (got {self.metric!r})"
+            )

@@ -108,11 +108,12 @@ def cross_rows(result: CrossRanking, show: Any) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def cross_note(result: CrossRanking) -> str:
+def cross_note(result: CrossRanking, show: Any) -> str:
     k, n = result.values.shape[1], result.values.shape[0]
+    left_out = ", ".join(show("predictor", method) for method in result.left_out_methods)
     left = (
         f" Left out to complete the design: {len(result.left_out_methods)} predictors not measured in every "
-        f"block ({', '.join(result.left_out_methods)}) and {result.left_out_blocks} blocks."
+        f"block ({left_out}) and {result.left_out_blocks} blocks."
         if result.left_out_methods or result.left_out_blocks
         else ""
     )

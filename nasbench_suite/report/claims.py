@@ -45,13 +45,14 @@ class ClaimResult:
     benchmark: str
     target: str
     setting: str  # "train 100" or "budget 1000, top 0.100%, guided by graf-xgb"
-    order: tuple  # sorts results numerically: (train size, test size) or (top, budget, guide)
     subject: str
     baseline: str
     comparison: Comparison | None  # None: not comparable
     reason: str = ""
     decision: Decision = field(default_factory=lambda: Decision("unsettled"))
     expected_random: float = math.nan  # a search's E[N_random], which turns look-ups into gains
+    guide: str = ""  # the guiding predictor of a search claim, as recorded
+    mismatch: int = 0  # how many options the sides of a not comparable result differ in
 
     @property
     def verdict(self) -> str:
@@ -167,7 +168,7 @@ def _closest(results: list[ClaimResult]) -> list[ClaimResult]:
         if result.comparison is not None:
             kept.append(result)
         elif all(other.comparison is None for other in group):
-            nearest = min(group, key=lambda other: (other.reason.count(","), len(other.reason), other.baseline))
+            nearest = min(group, key=lambda other: (other.mismatch, other.baseline))
             kept += [result] if result is nearest else []
     return kept
 
@@ -206,8 +207,10 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
         identity, runs = sides[role][where].setdefault(shown, (record["predictor"], {}))
         runs[int(record["seed"])] = float(value)
     test_sizes: dict[tuple, set] = defaultdict(set)  # runs on different test sets are never paired
-    for benchmark, target, size, test in (*sides["subject"], *sides["baseline"]):
-        test_sizes[(benchmark, target, size)].add(test)
+    for record in records:  # a setting names its test set where the report holds several
+        test_sizes[(label(record, "benchmark"), record["target"], int(record["train_size"]))].add(
+            record.get("test_size")
+        )
     results = []
     for where in sorted(sides["subject"], key=lambda w: (w[0], w[1], w[2], -w[3])):
         benchmark, target, size, test = where
@@ -222,10 +225,8 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
                 comparison = Comparison(
                     "difference", tuple(subject_runs[s] for s in seeds), tuple(baseline_runs[s] for s in seeds)
                 )
-                comparison, reason = _comparable(claim, comparison, subject_id, baseline_id, scope[where], benchmark)
-                results.append(
-                    ClaimResult(claim, benchmark, target, setting, (size, -test), subject, baseline, comparison, reason)
-                )
+                result = ClaimResult(claim, benchmark, target, setting, subject, baseline, comparison)
+                results.append(_comparable(result, subject_id, baseline_id, scope[where]))
     return results
 
 
@@ -239,15 +240,18 @@ def _paired(claim: Claim, subject: str, baseline: str) -> bool:
     return variant(claim.subject, subject) == variant(claim.baseline, baseline)
 
 
-def _comparable(
-    claim: Claim, comparison: Comparison, subject_id: str, baseline_id: str, scoped: bool, benchmark: str
-) -> tuple[Comparison | None, str]:
+def _comparable(result: ClaimResult, subject_id: str, baseline_id: str, scoped: bool) -> ClaimResult:
+    """``result`` as it stands, or marked not comparable: outside the claim's scope, or with sides
+    that differ in more than the claim is about."""
+    claim = result.claim
     if not scoped:
-        return None, f"outside the claim's benchmarks ({', '.join(claim.benchmarks)}): {benchmark}"
+        reason = f"outside the claim's benchmarks ({', '.join(claim.benchmarks)}): {result.benchmark}"
+        return _replace(result, comparison=None, reason=reason)
     differ = differences(claim, subject_id, baseline_id)
     if differ:
-        return None, "the sides differ in " + ", ".join(differ)
-    return comparison, ""
+        reason = "the sides differ in " + ", ".join(differ)
+        return _replace(result, comparison=None, reason=reason, mismatch=len(differ))
+    return result
 
 
 def _search(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set[str]]) -> list[ClaimResult]:
@@ -289,14 +293,12 @@ def _search(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set
                     tuple(baseline_runs[s][0] for s in seeds),
                     censored,
                 )
-                comparison, reason = _comparable(claim, comparison, subject_id, baseline_id, scope[where], benchmark)
-                if comparison is not None and censored:
-                    reason = CENSORED_REASONS[censored]
                 setting = f"budget {budget}, top {top:.3%}" + (f", guided by {guide}" if guide else "")
                 result = ClaimResult(
-                    claim, benchmark, target, setting, (top, budget, guide or ""), subject, baseline, comparison, reason
-                )
-                results.append(_replace(result, expected_random=expected[where]))
+                    claim, benchmark, target, setting, subject, baseline, comparison,
+                    CENSORED_REASONS.get(censored, ""), expected_random=expected[where], guide=guide or "",
+                )  # fmt: skip
+                results.append(_comparable(result, subject_id, baseline_id, scope[where]))
     return results
 
 

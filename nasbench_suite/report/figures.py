@@ -72,7 +72,7 @@ def _legend(ax: Any, width: int = 45) -> None:
 def save_figure(fig: Any, stem: Path) -> tuple[Path, ...]:
     """Write ``fig`` as ``stem.png`` and ``stem.svg`` (without timestamps), close it, return the paths."""
     fig.tight_layout()
-    paths = (stem.with_suffix(".png"), stem.with_suffix(".svg"))
+    paths = (stem.parent / f"{stem.name}.png", stem.parent / f"{stem.name}.svg")  # names may hold dots
     fig.savefig(paths[0], dpi=120, bbox_inches="tight", metadata={"Software": None})
     fig.savefig(paths[1], bbox_inches="tight", metadata={"Date": None, "Creator": None})
     _pyplot().close(fig)
@@ -173,7 +173,7 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
             f"Regret (best {target} of the table − best found so far) vs look-ups on {benchmark}, budget "
             f"{int(budget)}: mean over seeds, band = 95% Student-t interval (target set: top {top:.3%})."
         )
-        stem = _stem(directory, recorded, target, f"budget{int(budget)}", "regret")
+        stem = _stem(directory, recorded, target, f"top{top * 100:g}pct", f"budget{int(budget)}", "regret")
         written.append(Figure(save_figure(fig, stem), caption))
     return written
 

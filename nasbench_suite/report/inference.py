@@ -8,7 +8,11 @@ so the same records give the same numbers in any order.
 * **Comparisons are paired by seed** (every predictor of a seed sees the same cells, every strategy
   of a seed starts from the same generator): the mean per-seed difference of a metric with its
   t-interval, or, for sample-efficiency gains, the ratio of mean look-ups with its Fieller interval
-  (the set of ratios r that a paired t-test of ``baseline − r · subject`` does not reject).
+  (the set of ratios r that a paired t-test of ``baseline − r · subject`` does not reject). Where a
+  side missed the target in some runs (counted at the budget, so its look-ups are only lower
+  bounds), the tests are Wilcoxon signed-rank tests instead: their statistic never decreases as a
+  run's look-ups grow, so a p-value computed at the budget is valid in the direction the bound allows
+  (a t-test has no such property: one larger run can inflate its variance).
 * **Verdicts** follow one rule (:func:`decide`): a comparison needs :data:`MIN_SEEDS` paired seeds,
   and the comparisons of one family (a claim tested on several benchmarks, sizes and guides) are
   decided together with Holm's step-down procedure at a family-wise error of 5%.
@@ -28,9 +32,6 @@ CONFIDENCE = 0.95
 MIN_SEEDS = 3
 #: The family-wise error rate of the verdicts of one family, e.g. one claim's comparisons (Holm).
 FAMILY_ERROR = 0.05
-VERDICTS = ("holds", "contradicted", "unsettled", "too few seeds", "not comparable")
-#: What a claim of each kind expects of its effect: "higher" than no difference, and so on.
-EXPECTATIONS = ("higher", "lower", "not-lower")
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,13 @@ class Comparison:
         return a - b - threshold if self.kind == "difference" else b - threshold * a
 
     def p_above(self, threshold: float) -> float:
-        """One-sided p-value of the paired t-test of "effect > threshold" (null: effect ≤ threshold)."""
-        return _one_sided(self._residuals(threshold), "greater")
+        """One-sided p-value of "effect > threshold" (null: effect ≤ threshold): the paired t-test, or
+        the Wilcoxon signed-rank test where a side is censored."""
+        return _one_sided(self._residuals(threshold), "greater", rank_based=bool(self.censored))
 
     def p_below(self, threshold: float) -> float:
-        """One-sided p-value of the paired t-test of "effect < threshold"."""
-        return _one_sided(self._residuals(threshold), "less")
+        """One-sided p-value of "effect < threshold"."""
+        return _one_sided(self._residuals(threshold), "less", rank_based=bool(self.censored))
 
     def interval(self, confidence: float = CONFIDENCE) -> tuple[float, float]:
         """The effect's interval: Student-t for a difference, Fieller for a gain ratio; ``nan``
@@ -144,9 +146,13 @@ class Comparison:
         return _fieller(np.asarray(self.subject, float), np.asarray(self.baseline, float), confidence)
 
 
-def _one_sided(residuals: np.ndarray, alternative: str) -> float:
+def _one_sided(residuals: np.ndarray, alternative: str, rank_based: bool = False) -> float:
     if len(residuals) < 2:
         return math.nan
+    if rank_based:
+        if not np.any(residuals):
+            return 1.0  # no run on either side of the threshold: nothing to conclude
+        return float(stats.wilcoxon(residuals, alternative=alternative, zero_method="wilcox").pvalue)
     mean, spread = residuals.mean(), residuals.std(ddof=1)
     if spread == 0:  # no variation: the sign of the mean decides with certainty
         return 0.0 if (mean > 0 if alternative == "greater" else mean < 0) else 1.0
@@ -183,9 +189,8 @@ class ClaimTest:
 
     def p_values(self) -> tuple[float, float]:
         """``(p of holds, p of contradicted)``: one-sided p-values of the two tests whose rejection
-        would settle the claim either way. A censored side can only strengthen a conclusion in its
-        own direction: a bound that could move the effect across the line makes that test
-        unusable (p = 1)."""
+        would settle the claim either way. Where a side is censored, only the direction its bound
+        allows is tested (rank-based, see :meth:`Comparison.p_above`); the other gets p = 1."""
         c, neutral = self.comparison, neutral_of(self.comparison.kind)
         up, down = c.p_above, c.p_below
         if self.expect == "higher":
@@ -218,35 +223,47 @@ def decide(tests: Sequence[ClaimTest | None], family_error: float = FAMILY_ERROR
     """The verdicts of one family of tests (e.g. every comparison of one claim), decided together.
 
     ``None`` stands for a comparison that is not comparable. A test with fewer than
-    :data:`MIN_SEEDS` seeds is "too few seeds". The others form one family: each has the p-value
+    :data:`MIN_SEEDS` seeds is "too few seeds"; one whose sides both missed in some runs is
+    "unsettled" (its bounds point both ways). The others form one family: each has the p-value
     ``2 · min(p holds, p contradicted)`` (the level at which its 95%-style interval rule would first
     give a verdict), and Holm's step-down procedure adjusts them so that the chance of any wrong
     verdict in the family is at most ``family_error``. A test whose adjusted p-value is below it
-    "holds" or is "contradicted" (contradicted wins where both sides are significant, e.g. a
-    not-lower claim that is significantly lower yet within its margin); the rest are "unsettled".
-    With a single test this is the interval rule: holds when the 95% interval lies on the claimed
-    side."""
+    "holds" or is "contradicted"; the rest are "unsettled". Contradicted wins where both sides are
+    significant, and a not-lower claim never holds while the subject is significantly lower than no
+    difference even before the correction (it is then "unsettled" if the correction leaves that
+    loss unsettled). With a single test this is the interval rule: holds when the 95% interval lies
+    on the claimed side."""
     decisions: list[Decision | None] = [None] * len(tests)
-    family: list[tuple[int, float, float]] = []
+    family: list[tuple[int, ClaimTest, float, float]] = []
     for index, test in enumerate(tests):
         if test is None:
             decisions[index] = Decision("not comparable")
         elif test.comparison.n < MIN_SEEDS:
-            decisions[index] = Decision("too few seeds", reason=f"{test.comparison.n} paired seeds, need {MIN_SEEDS}")
+            n = test.comparison.n
+            decisions[index] = Decision("too few seeds", reason=f"{n} paired seed{'s' * (n != 1)}, need {MIN_SEEDS}")
+        elif test.comparison.censored == "both":
+            decisions[index] = Decision(
+                "unsettled", reason="both sides missed in some runs: the bounds point both ways"
+            )
         else:
             holds, against = test.p_values()
             if math.isnan(holds) or math.isnan(against):
                 decisions[index] = Decision("unsettled", reason="no test possible")
                 continue
-            family.append((index, min(1.0, 2 * against), min(1.0, 2 * min(holds, against))))
+            family.append((index, test, min(1.0, 2 * against), min(1.0, 2 * min(holds, against))))
     size = len(family)
     running = 0.0
-    for position, (index, against, p) in enumerate(sorted(family, key=lambda item: (item[2], item[0]))):
+    for position, (index, test, against, p) in enumerate(sorted(family, key=lambda item: (item[3], item[0]))):
         multiplier = size - position
         running = max(running, min(1.0, multiplier * p))  # Holm's adjusted p-values never decrease
-        if running < family_error:
-            verdict = "contradicted" if multiplier * against < family_error else "holds"
-        else:
+        reason = ""
+        if running >= family_error:
             verdict = "unsettled"
-        decisions[index] = Decision(verdict, p, running)
+        elif multiplier * against < family_error:
+            verdict = "contradicted"
+        elif test.expect == "not-lower" and against < family_error:
+            verdict, reason = "unsettled", "significantly lower than no difference before the correction"
+        else:
+            verdict = "holds"
+        decisions[index] = Decision(verdict, p, running, reason)
     return [decision for decision in decisions if decision is not None]

@@ -12,15 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from nasbench_suite.report.summaries import summarise_ranking, summarise_search, usual_test_sizes
+from nasbench_suite.report.summaries import usual_test_sizes
 from nasbench_suite.report.tables import Show, interval, number, same, seg_text
 
 NO_GUIDE = "—"
 METHODS_NOTE = (
     "Rows: by Kendall τ at the largest train size (then the next smaller), highest first; rows without τ "
     "(search strategies, guides only) after them, by SEG at the largest budget. τ: mean over seeds [95% "
-    "Student-t interval]; cost at the largest train size. SEG @ B: per budget B, the best search the "
-    "predictor guided (or the strategy itself) at that budget, named beside it; a search whose runs all "
+    "Student-t interval]; cost at the largest train size. SEG @ B: per budget B (and target set), the best "
+    "search the predictor guided (or the strategy itself) there, named beside it; a search whose runs all "
     "reached the target is preferred to one with misses, whose gain is only a bound (≤)."
 )
 
@@ -36,13 +36,21 @@ def _better(candidate: dict[str, Any], current: dict[str, Any] | None) -> bool:
     return (not candidate["censored"], candidate["seg"]) > (not current["censored"], current["seg"])
 
 
-def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.DataFrame]:
-    """``(benchmark label, target) -> table``: one row per method, ranking and search columns.
-    Columns: ``method`` (label and suffix), ``role``, ``label``, ``suffix``, ``tau@SIZE`` (value, low,
-    high), the costs, and per budget ``search@BUDGET`` (a dict of the chosen search's strategy, SEG,
-    interval, censoring, hits)."""
-    ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
-    search = summarise_search([r for r in records if r["kind"] == "search"])
+def search_column(budget: int, top: float) -> str:
+    """The column of the searches at one budget and target set."""
+    return f"search@{budget}@{top!r}"
+
+
+def _budget_and_top(column: str) -> tuple[int, float]:
+    _, budget, top = column.split("@")
+    return int(budget), float(top)
+
+
+def methods_table(ranking: pd.DataFrame, search: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """``(benchmark label, target) -> table`` from the ranking and search summaries: one row per
+    method. Columns: ``method`` (label and suffix), ``role``, ``label``, ``suffix``, ``tau@SIZE``
+    (value, low, high), the costs, and per budget and target set (:func:`search_column`) a dict of
+    the chosen search's strategy, SEG, interval, censoring and hits."""
     keys = set()
     if len(ranking):
         keys |= set(zip(ranking["benchmark_label"], ranking["target"]))
@@ -69,6 +77,8 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
         if len(search):
             part = search[(search["benchmark_label"] == benchmark) & (search["target"] == target)]
             for row in part.to_dict("records"):
+                if not row["seeds"] or math.isnan(row["seg_target"]):
+                    continue  # every run failed: listed under the failures, never a gain here
                 guided = row["predictor_label"] != NO_GUIDE
                 role, name = ("predictor", row["predictor_label"]) if guided else ("strategy", row["strategy_label"])
                 entry = rows.setdefault((name, ""), _entry(role, name, ""))
@@ -78,7 +88,7 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
                     "censored": bool(row["censored_target"]),
                     "hits": f"{row['seeds'] - row['missed_target']}/{row['seeds']}",
                 }  # fmt: skip
-                column = f"search@{int(row['budget'])}"
+                column = search_column(int(row["budget"]), float(row["top_fraction"]))
                 if _better(candidate, entry.get(column)):
                     entry[column] = candidate
         tables[(benchmark, target)] = pd.DataFrame(_ordered(list(rows.values())))
@@ -86,13 +96,13 @@ def methods_table(records: list[dict[str, Any]]) -> dict[tuple[str, str], pd.Dat
 
 
 def _ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    sizes = sorted((int(c[4:]) for e in entries for c in e if c.startswith("tau@")), reverse=True)
-    budgets = sorted((int(c[7:]) for e in entries for c in e if c.startswith("search@")), reverse=True)
+    sizes = sorted({int(c[4:]) for e in entries for c in e if c.startswith("tau@")}, reverse=True)
+    columns = sorted({c for e in entries for c in e if c.startswith("search@")}, key=_budget_and_top, reverse=True)
 
     def key(entry: dict[str, Any]) -> tuple:
-        taus = [entry.get(f"tau@{size}", (math.nan,))[0] for size in dict.fromkeys(sizes)]
+        taus = [entry.get(f"tau@{size}", (math.nan,))[0] for size in sizes]
         has_tau = any(not math.isnan(t) for t in taus)
-        segs = [entry.get(f"search@{b}", {}).get("seg", math.nan) for b in dict.fromkeys(budgets)]
+        segs = [entry.get(column, {}).get("seg", math.nan) for column in columns]
         ranked = [-t if not math.isnan(t) else math.inf for t in (taus if has_tau else segs)]
         return (not has_tau, *ranked, entry["label"], entry["suffix"])
 
@@ -102,7 +112,8 @@ def _ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def methods_rows(table: pd.DataFrame, show: Show = same) -> pd.DataFrame:
     """The side-by-side table's columns, display labels applied."""
     sizes = sorted((c for c in table.columns if c.startswith("tau@")), key=lambda c: int(c[4:]))
-    budgets = sorted((c for c in table.columns if c.startswith("search@")), key=lambda c: int(c[7:]))
+    columns = sorted((c for c in table.columns if c.startswith("search@")), key=_budget_and_top)
+    tops = {_budget_and_top(column)[1] for column in columns}
     out = []
     for row in table.to_dict("records"):
         shown = {"method": show(row["role"], row["label"]) + row["suffix"]}
@@ -113,13 +124,15 @@ def methods_rows(table: pd.DataFrame, show: Show = same) -> pd.DataFrame:
         shown["predict s"] = number(row.get("predict_seconds"), 2)
         shown["peak MB"] = number(row.get("peak_rss_mb"), 0)
         shown["device"] = row.get("device") if isinstance(row.get("device"), str) and row.get("device") else "—"
-        for budget in budgets:
-            found = row.get(budget)
+        for column in columns:
+            budget, top = _budget_and_top(column)
+            header = f"SEG @ {budget}" + (f", top {top:.1%}" if len(tops) > 1 else "")
+            found = row.get(column)
             if not isinstance(found, dict):
-                shown[f"SEG @ {budget[7:]}"] = "—"
+                shown[header] = "—"
                 continue
             seg = seg_text(found["seg"], found["low"], found["high"], found["censored"])
             by = f"; {show('strategy', found['strategy'])}" if found["strategy"] else ""
-            shown[f"SEG @ {budget[7:]}"] = f"{seg} ({found['hits']} hits{by})"
+            shown[header] = f"{seg} ({found['hits']} hits{by})"
         out.append(shown)
     return pd.DataFrame(out)

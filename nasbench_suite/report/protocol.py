@@ -27,7 +27,8 @@ SPLIT_RULE = (
 STATISTICS = (
     "Intervals are 95% Student-t intervals of the mean over seeds (no resampling; the same records give the "
     "same numbers in any order). A sample-efficiency gain's interval is that of its mean look-ups, inverted. "
-    "Claims compare paired seeds (Student-t for differences, Fieller for ratios of gains); a comparison "
+    "Claims compare paired seeds (Student-t for differences, Fieller for ratios of gains; the Wilcoxon "
+    "signed-rank test in the direction a bound allows where a side missed in some runs); a comparison "
     f"needs {MIN_SEEDS} paired seeds for a verdict, and the comparisons of one claim are decided together by "
     f"Holm's step-down procedure at a family-wise error of {FAMILY_ERROR:.0%} per claim. The cross-benchmark ranking "
     "uses the Friedman test and the Nemenyi post-hoc test."

@@ -3,13 +3,14 @@
 A markdown file (a README, a paper draft) quotes a figure and says where it comes from in an HTML
 comment right after it, invisible once rendered::
 
-    GRAF reaches τ 0.846<!--= results/five-methods ranking.tau benchmark=nb101 predictor=graf-xgb train=1000 -->
-    [0.838, 0.855]<!--= results/five-methods ranking.tau.ci benchmark=nb101 predictor=graf-xgb train=1000 -->
+    GRAF reaches τ 0.846<!--= results/five-methods ranking.tau benchmark=nb201-cifar10 predictor=graf-xgb train=1000 -->
+    [0.838, 0.855]<!--= results/five-methods ranking.tau.ci benchmark=nb201-cifar10 predictor=graf-xgb train=1000 -->
 
 The reference names a results directory (relative to the file), a statistic and filters; it must
 select exactly one row of that directory's report, computed by the same summaries, statistics and
 claims as the report itself. The quoted text must equal the value rounded to the digits quoted
-(``≤`` before a gain exactly when it is only an upper bound). Figures that come from a committed
+(``≤`` or ``≥`` before a value exactly when it is only a bound; a value below 10 that is not whole
+is quoted with at least one decimal). Figures that come from a committed
 output file rather than records say ``<!--= file PATH -->`` (the text must appear in that file), and
 numbers that are settings, not results, say ``<!--= setting -->``. Between ``<!-- figures -->`` and
 ``<!-- /figures -->`` every number with two or more decimals must carry a reference.
@@ -47,7 +48,7 @@ from nasbench_suite.study.records import load_records, read_study_settings
 REFERENCE = re.compile(r"<!--=\s*(?P<body>.*?)\s*-->", re.S)
 REGION = re.compile(r"<!--\s*figures\s*-->(?P<body>.*?)<!--\s*/figures\s*-->", re.S)
 _NUMBER = r"[−+-]?\d[\d,]*(?:\.\d+)?"
-SCALAR = re.compile(rf"(?P<bound>≤\s*)?(?P<number>{_NUMBER})\s*$")
+SCALAR = re.compile(rf"(?P<bound>[≤≥]\s*)?(?P<number>{_NUMBER})\s*$")
 PAIR = re.compile(rf"\[\s*(?P<low>{_NUMBER}),\s*(?P<high>{_NUMBER})\s*\]\s*$")
 HITS = re.compile(r"(?P<hit>\d+)\s*(?:/|of)\s*(?P<of>\d+)\s*$")
 DECIMAL = re.compile(r"\d+\.\d{2,}")
@@ -74,7 +75,7 @@ class Value:
     kind: str  # "number", "pair", "hits", "word"
     numbers: tuple[float, ...] = ()
     word: str = ""
-    bound: bool = False  # a gain that is only an upper bound must be quoted with ≤
+    bound: str = ""  # a value that is only a bound is quoted with it: "≤" (at most) or "≥" (at least)
 
 
 class Directory:
@@ -146,18 +147,24 @@ def _ranking(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     return Value("number", (float(row[RANKING_STATS[stat]]),))
 
 
+def _uncensored_interval(row: dict) -> Value:
+    if row["missed_target"]:
+        raise ConfigError("some runs missed: the gain is only an upper bound and has no interval")
+    return Value("pair", (row["seg_target_ci_low"], row["seg_target_ci_high"]))
+
+
 def _search(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     if filters.get("predictor") == "none":
         filters = {**filters, "predictor": "—"}
     row = _rows(folder.search, filters, SEARCH_FILTERS, folder)
     runs = int(row["seeds"])
     stats: dict[str, Callable[[], Value]] = {
-        "seg": lambda: Value("number", (row["seg_target"],), bound=bool(row["missed_target"])),
-        "seg.ci": lambda: Value("pair", (row["seg_target_ci_low"], row["seg_target_ci_high"])),
+        "seg": lambda: Value("number", (row["seg_target"],), bound="≤" * bool(row["missed_target"])),
+        "seg.ci": lambda: _uncensored_interval(row),
         "hits": lambda: Value("hits", (runs - row["missed_target"], runs)),
         "best_hits": lambda: Value("hits", (runs - row["missed_best"], runs)),
         "median": lambda: Value("number", (row["lookups_to_target_median"],)),
-        "seg_best": lambda: Value("number", (row["seg_best"],), bound=bool(row["missed_best"])),
+        "seg_best": lambda: Value("number", (row["seg_best"],), bound="≤" * bool(row["missed_best"])),
         "lookups_best": lambda: Value("number", (row["lookups_to_best_mean"],)),
         "expected": lambda: Value("number", (row["expected_random_to_target"],)),
         "seeds": lambda: Value("number", (runs,)),
@@ -188,11 +195,13 @@ def _claim(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
         raise ConfigError(f"the filters select {len(chosen)} claim comparisons; expected exactly one")
     [result] = chosen
     censored = result.comparison.censored if result.comparison else ""
+    if stat == "ci" and censored:
+        raise ConfigError("a side missed in some runs: the ratio is a bound and has no interval")
     stats: dict[str, Callable[[], Value]] = {
-        "effect": lambda: Value("number", (result.effect,)),
+        "effect": lambda: Value("number", (result.effect,), bound={"upper": "≤", "lower": "≥"}.get(censored, "")),
         "ci": lambda: Value("pair", (result.low, result.high)),
-        "subject": lambda: Value("number", (result.subject_value,), bound=censored in ("upper", "both")),
-        "baseline": lambda: Value("number", (result.baseline_value,), bound=censored in ("lower", "both")),
+        "subject": lambda: Value("number", (result.subject_value,), bound="≤" * (censored in ("upper", "both"))),
+        "baseline": lambda: Value("number", (result.baseline_value,), bound="≤" * (censored in ("lower", "both"))),
         "p": lambda: Value("number", (result.decision.p_adjusted,)),
         "verdict": lambda: Value("word", word=result.verdict),
     }
@@ -371,13 +380,15 @@ def _compare(value: Value, before: str) -> Checked:
     found = SCALAR.search(before)
     if not found:
         raise ConfigError("expected a number before the reference")
-    quoted, bound = found.group("number"), bool(found.group("bound"))
-    fixed = ("≤ " if value.bound else "") + _written(value.numbers[0], quoted)
+    quoted, bound = found.group("number"), (found.group("bound") or "").strip()
+    fixed = (f"{value.bound} " if value.bound else "") + _written(value.numbers[0], quoted)
     if not _matches(quoted, value.numbers[0]):
         return Checked(found.span(), _differs(found.group(0), fixed), fixed)
     if bound != value.bound:
-        wrong = "an upper bound (some runs missed): write ≤" if value.bound else "not a bound: drop the ≤"
+        wrong = f"a bound (some runs missed): write {value.bound}" if value.bound else f"not a bound: drop the {bound}"
         return Checked(found.span(), f"{quoted} is {wrong}", fixed)
+    if _digits(quoted) == 0 and abs(value.numbers[0]) < 10 and value.numbers[0] != round(value.numbers[0]):
+        return Checked(found.span(), f"{quoted} rounds {value.numbers[0]:.3f} too far: quote a decimal", None)
     return Checked(found.span())
 
 

@@ -79,14 +79,13 @@ def sections(records: list[dict[str, Any]], context: ReportContext = ReportConte
     search = summarise_search([r for r in records if r["kind"] == "search"])
     parts: list[Section] = []
     if len(ranking) and len(search):
-        for (benchmark, target), table in methods_table(records).items():
+        for (benchmark, target), table in methods_table(ranking, search).items():
             parts.append(Section(f"Methods side by side: {show('benchmark', benchmark)}, {target}",
                                  methods_rows(table, show), METHODS_NOTE))  # fmt: skip
     across = cross_ranking(ranking) if len(ranking) else None
     if across is not None:
-        parts.append(
-            Section("Across benchmarks: mean rank of the predictors", cross_rows(across, show), cross_note(across))
-        )
+        title = "Across benchmarks: mean rank of the predictors"
+        parts.append(Section(title, cross_rows(across, show), cross_note(across, show)))
     results = evaluate(records, list(context.claims))
     if results:
         parts.append(Section("Paper claims, as measured", claims_rows(results, show), CLAIMS_NOTE))

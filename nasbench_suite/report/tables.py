@@ -153,7 +153,6 @@ def claims_rows(results: list[ClaimResult], show: Show = same) -> pd.DataFrame:
         censored = result.comparison.censored if result.comparison else ""
         subject_bound = "≤ " if censored in ("upper", "both") else ""
         baseline_bound = "≤ " if censored in ("lower", "both") else ""
-        effect_bound = {"upper": "≤", "lower": "≥"}.get(censored, "")
         metric = "SEG" if search else result.claim.metric
         role = "strategy" if search else "predictor"
         comparable = result.comparison is not None
@@ -162,16 +161,16 @@ def claims_rows(results: list[ClaimResult], show: Show = same) -> pd.DataFrame:
                 "method": result.claim.method,
                 "claim (paper)": f"{result.claim.statement} ({result.claim.paper})",
                 "benchmark": show("benchmark", result.benchmark),
-                "setting": result.setting,
+                "setting": result.setting.replace(
+                    f"guided by {result.guide}", f"guided by {show('predictor', result.guide)}"
+                ) if result.guide else result.setting,
                 "comparison": f"{show(role, result.subject)} vs {show(role, result.baseline)}",
                 "measured": (
                     f"{subject_bound}{subject_value:.{digits}f} vs {baseline_bound}{baseline_value:.{digits}f} "
-                    f"({metric}, mean of {result.runs} paired seeds)" if comparable else "—"
-                ),
-                "effect (95% CI)": (
-                    ("× " if search else "Δ ") + interval(result.effect, result.low, result.high, digits, effect_bound)
+                    f"({metric}, mean of {result.runs} paired seed{'s' if result.runs != 1 else ''})"
                     if comparable else "—"
                 ),
+                "effect (95% CI)": _effect(result, digits) if comparable else "—",
                 "p (Holm)": number(result.decision.p_adjusted, 4),
                 "verdict": result.verdict,
                 "note": result.reason,
@@ -180,18 +179,30 @@ def claims_rows(results: list[ClaimResult], show: Show = same) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _effect(result: ClaimResult, digits: int) -> str:
+    """Δ or × with its 95% interval; a bound (≤ / ≥) where a side is censored, without a two-sided
+    interval, which a bound does not have."""
+    sign = "× " if result.claim.kind == "search" else "Δ "
+    censored = result.comparison.censored if result.comparison else ""
+    if censored == "both":
+        return f"{sign}{result.effect:.{digits}f} (bounds both ways)"
+    if censored:
+        return f"{sign}{'≤' if censored == 'upper' else '≥'} {result.effect:.{digits}f}"
+    return sign + interval(result.effect, result.low, result.high, digits)
+
+
 CLAIMS_NOTE = (
     "Each claim is tested where the records hold both sides on the same seeds and settings, like with like "
     "(the sides may differ only in what the claim is about; otherwise: not comparable, with the options "
     "named). Ranking claims: the mean paired difference Δ of the metric over seeds (same cells), with its "
     "95% Student-t interval. Search claims: the ratio × of the gains (= mean look-ups of the baseline / of "
     "the subject, paired by seed), with its 95% Fieller interval; a side with missed runs makes the ratio "
-    "a bound (≤ / ≥), which can only support a verdict in its own direction. Verdicts: fewer than 3 paired "
-    "seeds is too few seeds; otherwise the comparisons of one claim (over benchmarks, settings and guides) "
-    "are decided together by Holm's step-down procedure at a family-wise error of 5% per claim (p (Holm): "
-    "the adjusted p-value; with one comparison this is "
-    "the rule 'holds where the 95% interval lies on the claimed side of 0 (or 1), contradicted where it "
-    "lies on the other side'). A claim of 'not lower' holds where a loss of more than 0.02 in τ or 20% in "
-    "gain is excluded, and is contradicted where the subject is significantly lower at all, even within "
-    "that margin."
+    "a bound (≤ / ≥, no interval), tested only in the direction it allows with the Wilcoxon signed-rank "
+    "test; misses on both sides leave it unsettled. Verdicts: fewer than 3 paired seeds is too few seeds; "
+    "otherwise the comparisons of one claim (over benchmarks, settings and guides) are decided together by "
+    "Holm's step-down procedure at a family-wise error of 5% per claim (p (Holm): the adjusted p-value; "
+    "with one comparison this is the rule 'holds where the 95% interval lies on the claimed side of 0 (or "
+    "1), contradicted where it lies on the other side'). A claim of 'not lower' holds where a loss of more "
+    "than 0.02 in τ or 20% in gain is excluded and the subject is not significantly lower at all; it is "
+    "contradicted where it is significantly lower after the correction, even within that margin."
 )
