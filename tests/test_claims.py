@@ -217,7 +217,8 @@ def test_a_claim_is_tested_only_on_the_benchmarks_it_speaks_of():
     verdicts = {r.benchmark: (r.verdict, r.reason) for r in evaluate(records, [claim])}
     assert verdicts["nb101-oneshot"][0] == verdicts["nb201-supernet"][0] == "holds"
     assert verdicts["nb201-cifar10"] == (
-        "not comparable", "outside the claim's benchmarks (nb101-oneshot, *-supernet): nb201-cifar10"
+        "not comparable",
+        "outside the claim's benchmarks (nb101-oneshot, *-supernet): nb201-cifar10",
     )
     with pytest.raises(ValueError, match="benchmarks must be a tuple of strings"):
         Claim("M", "p", "s", "ranking", subject="a", baseline="b", benchmarks="nb101")

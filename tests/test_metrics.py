@@ -60,13 +60,6 @@ def test_simulated_random_search_has_gain_near_one():
     assert metrics.sample_efficiency_gain(2 * np.array(hits), space, targets) == pytest.approx(gain / 2)
 
 
-def test_bootstrap_interval_brackets_the_mean():
-    values = np.random.default_rng(1).normal(0.5, 0.1, size=50)
-    low, high = metrics.bootstrap_interval(values)
-    assert low < values.mean() < high
-    assert all(math.isnan(v) for v in metrics.bootstrap_interval(np.array([0.3])))
-
-
 def test_score_predictions_reports_every_metric():
     scores = metrics.score_predictions(np.arange(200.0), np.arange(200.0))
     assert set(scores) == {

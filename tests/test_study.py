@@ -115,8 +115,10 @@ STUDY_ERRORS = [
     ("[[ranking]]\npredictor = 'nope'\n", "unknown predictor 'nope'"),
     ("[[search]]\nstrategy = 'predictor-full:initial=1'\n", "initial must be an integer >= 2"),
     ("[[ranking]]\npredictor = [{ spec = 'random' }]\n", "predictor: expected a spec string or a table"),
-    ("[[ranking]]\npredictor = [{ spec = 'random', label = 'R' }, { spec = 'param-count', label = 'R' }]\n",
-     "label 'R' is given to two predictors (random and param-count)"),
+    (
+        "[[ranking]]\npredictor = [{ spec = 'random', label = 'R' }, { spec = 'param-count', label = 'R' }]\n",
+        "label 'R' is given to two predictors (random and param-count)",
+    ),
 ]
 
 

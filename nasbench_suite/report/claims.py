@@ -28,7 +28,7 @@ import numpy as np
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.inference import ClaimTest, Comparison, Decision, decide
-from nasbench_suite.report.summaries import label
+from nasbench_suite.report.summaries import canonical, label
 from nasbench_suite.specs import Spec, parse_spec
 
 #: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
@@ -140,7 +140,7 @@ def in_scope(claim: Claim, benchmark_name: str) -> bool:
 
 def evaluate(records: list[dict[str, Any]], claims: list[Claim]) -> list[ClaimResult]:
     """Every measured comparison of every claim the records allow, with verdicts decided together."""
-    records = sorted(records, key=lambda record: record["key"])  # the same records give the same report
+    records = canonical(records)  # the same records give the same report
     defining = defining_options(claims)
     found: list[ClaimResult] = []
     for claim in claims:

@@ -92,12 +92,19 @@ def _line_names(group: pd.DataFrame, show: Show) -> list[str]:
             for row in rows]  # fmt: skip
 
 
-def plot_kendall(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
-    """Per benchmark and target: Kendall tau vs train size, one line per predictor with its band."""
+def _ranking_summary(records: list[dict[str, Any]], summary: pd.DataFrame | None) -> pd.DataFrame:
+    return summary if summary is not None else summarise_ranking([r for r in records if r["kind"] == "ranking"])
+
+
+def plot_kendall(
+    records: list[dict[str, Any]], directory: str | Path, show: Show = same, summary: pd.DataFrame | None = None
+) -> list[Figure]:
+    """Per benchmark and target: Kendall tau vs train size, one line per predictor with its band
+    (``summary``: the records' ranking summary, where the caller has it already)."""
     plt = _pyplot()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    summary = summarise_ranking([r for r in records if r["kind"] == "ranking"])
+    summary = _ranking_summary(records, summary)
     if summary.empty:
         return []
     groups = list(summary.groupby(["benchmark_label", "target"]))
@@ -178,9 +185,11 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
     return written
 
 
-def plot_cross_ranking(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
+def plot_cross_ranking(
+    records: list[dict[str, Any]], directory: str | Path, show: Show = same, summary: pd.DataFrame | None = None
+) -> list[Figure]:
     """The critical-difference diagram of the cross-benchmark ranking, where the records allow one."""
-    result = cross_ranking(summarise_ranking([r for r in records if r["kind"] == "ranking"]))
+    result = cross_ranking(_ranking_summary(records, summary))
     if result is None:
         return []
     directory = Path(directory)
@@ -195,9 +204,10 @@ def plot_cross_ranking(records: list[dict[str, Any]], directory: str | Path, sho
 
 
 def plot_all(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
-    """Every figure the records support."""
+    """Every figure the records support (the ranking summary computed once for all of them)."""
+    summary = _ranking_summary(records, None)
     return (
-        plot_kendall(records, directory, show)
+        plot_kendall(records, directory, show, summary)
         + plot_regret(records, directory, show)
-        + plot_cross_ranking(records, directory, show)
+        + plot_cross_ranking(records, directory, show, summary)
     )

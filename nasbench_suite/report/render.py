@@ -21,7 +21,7 @@ from nasbench_suite.report.claims import evaluate
 from nasbench_suite.report.html import html_page
 from nasbench_suite.report.methods import METHODS_NOTE, methods_rows, methods_table
 from nasbench_suite.report.protocol import protocol_table, protocol_text
-from nasbench_suite.report.summaries import canonical, summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import summarise_ranking, summarise_search
 from nasbench_suite.report.tables import (
     CLAIMS_NOTE,
     RANKING_NOTE,
@@ -72,8 +72,8 @@ class Section:
 
 
 def sections(records: list[dict[str, Any]], context: ReportContext = ReportContext()) -> list[Section]:
-    """The report's content, in order, whatever its format."""
-    records = canonical(records)
+    """The report's content, in order, whatever its format (and whatever the records' order: each
+    summary, the claims, the protocol and the figures put them in one order themselves)."""
     show = context.show
     ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     search = summarise_search([r for r in records if r["kind"] == "search"])
@@ -146,7 +146,6 @@ def render(
     all of these and more (display labels, where each table comes from) at once."""
     fmt = check_format(fmt)
     context = context or ReportContext(tuple(claims), title, tuple(notes))
-    records = canonical(records)
     if fmt == "csv":
         return _csv(records)
     parts = sections(records, context) if records else [Section("", text="(no records)")]

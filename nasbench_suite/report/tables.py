@@ -35,19 +35,17 @@ def mean_std(mean: float, std: float) -> str:
     return number(mean) if std is None or math.isnan(std) else f"{mean:.3f} ± {std:.3f}"
 
 
-def interval(value: float, low: float, high: float, digits: int = 3, bound: str = "") -> str:
-    """``value [low, high]``, with ``bound`` (``≤``, ``≥``) before a value that is only a bound."""
+def interval(value: float, low: float, high: float, digits: int = 3) -> str:
+    """``value [low, high]``; the value alone where there is no interval."""
     if value is None or math.isnan(value):
         return "—"
-    prefix = f"{bound} " if bound else ""
-    if low is None or math.isnan(low) or high is None or math.isnan(high):
-        return f"{prefix}{value:.{digits}f}"
-    return f"{prefix}{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+    shown = f"{value:.{digits}f}"
+    return shown if math.isnan(high) else f"{shown} {bracket(low, high, digits)}"
 
 
 def bracket(low: float, high: float, digits: int = 3) -> str:
     """``[low, high]``, or "—" where there is no interval (fewer than two seeds)."""
-    if low is None or math.isnan(low):
+    if low is None or math.isnan(low) or math.isnan(high):
         return "—"
     return f"[{low:.{digits}f}, {high:.{digits}f}]"
 
