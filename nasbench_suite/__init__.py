@@ -13,6 +13,8 @@ import importlib
 from typing import Any
 
 from nasbench_suite._version import __version__
+from nasbench_suite.compat import aliases as _aliases
+from nasbench_suite.compat.removed import REMOVED_NAMES as _REMOVED_NAMES
 from nasbench_suite.contracts.architectures import INPUT, OUTPUT, PAD, Architectures, SearchSpace, from_lists
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
 from nasbench_suite.contracts.claims import Claim
@@ -25,6 +27,8 @@ from nasbench_suite.contracts.strategy import SearchStrategy, SearchTask
 from nasbench_suite.data.cache import CACHE_ENV, cache_dir
 from nasbench_suite.data.columns import file_row, numeric_columns, read_frame
 from nasbench_suite.data.files import file_identity
+from nasbench_suite.deprecation import SuiteDeprecationWarning
+from nasbench_suite.deprecation import warn as _warn
 from nasbench_suite.errors import (
     AmbiguousNameError,
     ConfigError,
@@ -59,11 +63,17 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name in _REMOVED_NAMES:  # deprecated: warn at each import or look-up, never cached
+        _warn(name, stacklevel=2)
+        return _REMOVED_NAMES[name]
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'nasbench_suite' has no attribute {name!r}")
+
+
+_aliases.install()
 
 
 def __dir__() -> list[str]:
@@ -105,6 +115,7 @@ __all__ = [
     "StrategyError",
     "SuiteError",
     "UnknownNameError",
+    "SuiteDeprecationWarning",
     # specs and metrics
     "Spec",
     "kendall_tau",

@@ -162,8 +162,8 @@ def test_params_on_a_benchmark_without_params_is_rejected_when_asked_for(tmp_pat
 
     original = NB201Cifar10.load
 
-    def without_costs(self):
-        table = original(self)
+    def without_costs(self, context):
+        table = original(self, context)
         table.archs.costs.clear()
         return table
 

@@ -66,7 +66,9 @@ def installed(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("src")
     (src / "pyproject.toml").write_text(PYPROJECT)
     (src / "nbs_ext_demo.py").write_text(textwrap.dedent(MODULE))
-    (src / "nbs_ext_broken.py").write_text("raise ImportError('missing dependency xyz')\n")
+    (src / "nbs_ext_broken.py").write_text(
+        "raise ImportError('missing dependency xyz\\n  (a second line of detail)')\n"
+    )
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
         [
@@ -105,8 +107,10 @@ def test_external_plugin_is_listed_and_broken_one_reported(installed, tmp_path):
     assert demo["distribution"] == "nbs-ext-demo" and demo["version"] == "1.2.3"
     assert demo["contributes"] == {"predictor": ["ext-ridge"]}
     [broken] = listing["failures"]
-    assert broken["name"] == "ext_broken"
-    assert 'Error importing plugin "ext_broken": ImportError: missing dependency xyz' in broken["error"]
+    assert (broken["name"], broken["distribution"], broken["version"]) == ("ext_broken", "nbs-ext-demo", "1.2.3")
+    assert broken["error"] == 'Error importing plugin "ext_broken": ImportError: missing dependency xyz'
+    text = _cli(installed, "plugins", cwd=tmp_path).stdout
+    assert f"FAILED ext_broken (nbs-ext-demo 1.2.3): {broken['error']}" in text.splitlines()
 
 
 def test_external_predictor_runs_through_the_harness(installed, tmp_path):

@@ -146,7 +146,7 @@ class OneArgumentFileError(Benchmark):
     targets = ("acc",)
     default_target = "acc"
 
-    def load(self):  # a benchmark may leave the context out
+    def load(self, context):
         raise DataFileError("my_table.csv is empty")
 
 

@@ -27,9 +27,13 @@ def cmd_plugins(args: argparse.Namespace, suite: Suite, parser: argparse.Argumen
                 "version": info.version,
                 "source": info.source,
                 "contributes": {k: v for k, v in contributes.items() if v},
+                "deprecated": [use.as_dict() for use in registry.deprecated_uses(info.name)],
             }
         )
-    failures = [{"name": f.name, "distribution": f.distribution, "error": f.error} for f in registry.failures]
+    failures = [
+        {"name": f.name, "distribution": f.distribution, "version": f.version, "error": f.error}
+        for f in registry.failures
+    ]
     if args.json:
         print(json.dumps({"plugins": rows, "failures": failures}, indent=2))
         return 0
@@ -38,8 +42,10 @@ def cmd_plugins(args: argparse.Namespace, suite: Suite, parser: argparse.Argumen
         print(info.describe())
         for label, names in row["contributes"].items():
             print(f"  {plurals[label]}: {', '.join(names)}")
-    for failure in failures:
-        print(f"FAILED {failure['name']}: {failure['error']}")
+        for use in registry.deprecated_uses(info.name):
+            print(f"  deprecated: {use.old} (removed in {use.removal}): {use.new}")
+    for failure in registry.failures:
+        print(f"FAILED {failure.describe()}: {failure.error}")
     return 0
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from nasbench_suite.contracts.architectures import Architectures
 from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.deprecation import warn
 
 if TYPE_CHECKING:
     from nasbench_suite.contracts.context import SuiteContext
@@ -52,6 +53,19 @@ class BenchmarkTable:
     def indices_with(self, target: str) -> np.ndarray:
         """Indices of the cells that have a value for ``target``."""
         return np.flatnonzero(np.isfinite(self.targets[target]))
+
+    def sample(self, n: int, rng: np.random.Generator, exclude: np.ndarray | None = None) -> np.ndarray:
+        """Deprecated since 0.2.0: ``n`` distinct cell indices drawn uniformly, avoiding ``exclude``."""
+        warn("table_sample")
+        pool = np.arange(len(self)) if exclude is None else np.setdiff1d(np.arange(len(self)), exclude)
+        if n > len(pool):
+            raise ValueError(f"cannot sample {n} cells from {len(pool)} available")
+        return rng.choice(pool, size=n, replace=False)
+
+    def enumerate(self) -> np.ndarray:
+        """Deprecated since 0.2.0: every cell index (``numpy.arange(len(table))``)."""
+        warn("table_enumerate")
+        return np.arange(len(self))
 
     @cached_property
     def _encoding(self) -> np.ndarray:

@@ -30,6 +30,7 @@ import numpy as np
 from nasbench_suite.contracts.architectures import Architectures
 from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.deprecation import warn
 from nasbench_suite.errors import StrategyError
 
 if TYPE_CHECKING:
@@ -145,7 +146,20 @@ class SearchStrategy(Configurable, abc.ABC):
 
     uses_predictor: ClassVar[bool] = False
     kind_label = "search strategy"
+    _stop_goals: tuple[np.ndarray, ...] = ()
 
     @abc.abstractmethod
     def search(self, task: SearchTask) -> None:
         """Evaluate cells with ``task.evaluate`` until the budget is spent or the strategy is done."""
+
+    def stop_when_reached(self, *goals: np.ndarray) -> None:
+        """Deprecated since 0.2.0 (the 0.1.0 stopping protocol): the harness stops a search itself."""
+        warn("strategy_finished")
+        self._stop_goals = tuple(np.asarray(goal) for goal in goals)
+
+    def finished(self, order: Sequence[int] | np.ndarray) -> bool:
+        """Deprecated since 0.2.0: whether a 0.1.0 strategy's ``order`` has reached every stopping
+        goal; check :attr:`SearchTask.finished` in ``search(self, task)`` instead."""
+        warn("strategy_finished")
+        evaluated = np.asarray(order)
+        return bool(self._stop_goals) and all(np.isin(goal, evaluated).any() for goal in self._stop_goals)

@@ -18,13 +18,17 @@ command line prints each once); they are not logged here.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import os
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pluggy
 
 from nasbench_suite.contracts import hookspecs
+from nasbench_suite.deprecation import SuiteDeprecationWarning
 
 ENTRY_POINT_GROUP = "nasbench_suite"
 DISABLE_AUTOLOAD_ENV = "NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD"
@@ -45,13 +49,15 @@ class PluginInfo:
     distribution: str | None
     version: str | None
     source: str = "entry point"
+    #: Deprecated forms (keys of the deprecation table) the plugin used while it was imported.
+    deprecated: tuple[str, ...] = ()
 
     @property
     def builtin(self) -> bool:
         return self.distribution == SUITE_DISTRIBUTION and self.source == "entry point"
 
     def describe(self) -> str:
-        """``"graf (nasbench-suite 0.1.0)"``, ``"my_module (module from NASBENCH_SUITE_PLUGIN_MODULES)"``."""
+        """``"graf (nasbench-suite 0.2.0)"``, ``"my_module (module from NASBENCH_SUITE_PLUGIN_MODULES)"``."""
         if self.distribution:
             return f"{self.name} ({self.distribution} {self.version})"
         if self.source == "module":
@@ -62,11 +68,18 @@ class PluginInfo:
 
 @dataclass(frozen=True)
 class PluginFailure:
-    """A plugin that could not be used, and why."""
+    """A plugin that could not be used, and why (one line)."""
 
     name: str
     distribution: str | None
     error: str
+    version: str | None = None
+
+    def describe(self) -> str:
+        """``"myplugin (my-dist 1.0)"``: the plugin and the distribution that ships it."""
+        if self.distribution:
+            return f"{self.name} ({self.distribution} {self.version})"
+        return self.name
 
 
 @dataclass
@@ -123,17 +136,44 @@ def _load_entry_points(loaded: LoadedPlugins, selected: set[str] | None) -> None
                     entry_point.name,
                     dist_name,
                     f'a plugin named "{entry_point.name}" is already registered; entry-point names must be unique',
+                    version,
                 )
             )
             continue
         try:
-            plugin = entry_point.load()
+            with _deprecations_noted() as deprecated:
+                plugin = entry_point.load()
             loaded.manager.register(plugin, name=entry_point.name)
         except Exception as exc:  # a broken plugin must not take the suite down
-            message = f'Error importing plugin "{entry_point.name}": {type(exc).__name__}: {exc}'
-            loaded.failures.append(PluginFailure(entry_point.name, dist_name, message))
+            message = f'Error importing plugin "{entry_point.name}": {_one_line(exc)}'
+            loaded.failures.append(PluginFailure(entry_point.name, dist_name, message, version))
             continue
-        loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version)
+        loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version, deprecated=tuple(deprecated))
+
+
+def _one_line(exc: BaseException) -> str:
+    """``"ImportError: cannot import name ..."``: the exception's kind and the first line of its message."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _deprecations_noted() -> Iterator[list[str]]:
+    """Note the suite's deprecation warnings raised inside the block (a plugin importing a deprecated
+    name), then let each through to the warnings filters as if nothing had caught it."""
+    noted: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SuiteDeprecationWarning)
+        try:
+            yield noted
+        finally:
+            others = [w for w in caught if not isinstance(w.message, SuiteDeprecationWarning)]
+            ours = [w for w in caught if isinstance(w.message, SuiteDeprecationWarning)]
+    for key in dict.fromkeys(w.message.key for w in ours):
+        noted.append(key)
+    shown = {(str(w.message), w.category, w.filename, w.lineno): w for w in [*ours, *others]}  # fromlist looks twice
+    for w in shown.values():
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
 
 
 def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
@@ -141,12 +181,14 @@ def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
         if loaded.manager.get_plugin(name) is not None:
             continue
         try:
-            plugin = importlib.import_module(name)
+            with _deprecations_noted() as deprecated:
+                plugin = importlib.import_module(name)
         except Exception as exc:  # reported like a broken entry point
-            message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {type(exc).__name__}: {exc}'
+            message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {_one_line(exc)}'
             loaded.failures.append(PluginFailure(name, None, message))
             continue
         if loaded.manager.is_registered(plugin):  # already loaded through its entry point
             continue
         loaded.manager.register(plugin, name=name)
-        loaded.infos[name] = PluginInfo(name, None, getattr(plugin, "__version__", None), source="module")
+        version = getattr(plugin, "__version__", None)
+        loaded.infos[name] = PluginInfo(name, None, version, source="module", deprecated=tuple(deprecated))

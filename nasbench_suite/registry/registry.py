@@ -20,9 +20,11 @@ from typing import Generic, TypeVar
 
 from nasbench_suite.contracts.benchmark import Benchmark
 from nasbench_suite.contracts.claims import Claim
+from nasbench_suite.contracts.legacy import class_uses
 from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, is_known_need
 from nasbench_suite.contracts.strategy import SearchStrategy
+from nasbench_suite.deprecation import DEPRECATIONS, Deprecation
 from nasbench_suite.errors import AmbiguousNameError, UnknownNameError
 from nasbench_suite.registry.loading import LoadedPlugins, PluginFailure, PluginInfo, build_plugin_manager
 
@@ -83,6 +85,8 @@ class Registry:
         self.networks: Kind[NetworkBuilder] = Kind(
             "network builder", "network builders", NetworkBuilder, "register_network_builders"
         )
+        #: plugin name -> keys of the deprecated contract forms its classes use
+        self._class_deprecations: dict[str, list[str]] = {}
         for kind in self.kinds:
             self._collect(kind)
         self.claims: list[tuple[Claim, PluginInfo]] = self._collect_claims()
@@ -95,11 +99,18 @@ class Registry:
     def plugins(self) -> dict[str, PluginInfo]:
         return self.loaded.infos
 
+    def deprecated_uses(self, plugin_name: str) -> list[Deprecation]:
+        """The deprecated forms a plugin uses, as far as loading it shows: deprecated names it
+        imported (from the warnings) and contract forms of its classes (from their signatures)."""
+        keys = [*self._plugin_info(plugin_name).deprecated, *self._class_deprecations.get(plugin_name, [])]
+        return [DEPRECATIONS[key] for key in dict.fromkeys(keys)]
+
     def _plugin_info(self, plugin_name: str) -> PluginInfo:
         return self.loaded.infos.get(plugin_name) or PluginInfo(plugin_name, None, None, source="registered in code")
 
     def _fail(self, plugin_name: str, message: str) -> None:
-        self.failures.append(PluginFailure(plugin_name, self._plugin_info(plugin_name).distribution, message))
+        info = self._plugin_info(plugin_name)
+        self.failures.append(PluginFailure(plugin_name, info.distribution, message, info.version))
 
     def _collect(self, kind: Kind) -> None:
         caller = getattr(self.loaded.manager.hook, kind.hook)
@@ -116,6 +127,7 @@ class Registry:
                     self._fail(plugin_name, f'plugin "{plugin_name}" ({kind.hook}): {problem}')
                     continue
                 self._add(kind, Entry(cls.name, cls, self._plugin_info(plugin_name)))
+                self._class_deprecations.setdefault(plugin_name, []).extend(class_uses(cls))
 
     def _collect_claims(self) -> list[tuple[Claim, PluginInfo]]:
         """Every claim the plugins register, with the plugin that registered it."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
+from nasbench_suite.contracts.legacy import load_table
 from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, cost_needs
 from nasbench_suite.contracts.strategy import SearchStrategy
@@ -89,7 +90,7 @@ class Suite:
                 benchmark = self.benchmark(spec)
                 with _reported(f"benchmark {spec.name}", self.registry.benchmarks.get(spec.name).plugin.name):
                     with_context(benchmark.validate, self)
-                    table = with_context(benchmark.load, self)
+                    table = load_table(benchmark, self)
                 if not isinstance(table, BenchmarkTable):
                     kind = type(table).__name__
                     raise PluginError(f"benchmark {spec.name}: load() returned {kind}, not a BenchmarkTable")
@@ -172,8 +173,8 @@ class Suite:
 
 
 def with_context(method: Any, context: Suite) -> Any:
-    """Call a plugin's ``load`` or ``validate`` with the context, or without it where the method
-    takes no argument (a plugin that needs no other plugin may leave the parameter out)."""
+    """Call a plugin's ``validate`` with the context, or without it where the method takes no
+    argument (a plugin that needs no other plugin may leave the parameter out)."""
     parameters = list(inspect.signature(method).parameters.values())
     return method(context) if parameters else method()
 

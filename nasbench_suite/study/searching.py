@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from nasbench_suite.contracts.guide import FitFunction, Guide
+from nasbench_suite.contracts.legacy import run_search
 from nasbench_suite.contracts.predictor import FitContext, Predictor
 from nasbench_suite.contracts.strategy import SearchFinished, SearchTask
 from nasbench_suite.errors import PredictorError
@@ -119,7 +120,7 @@ class SearchJob:
                 fit = _guide_fitter(suite, task, self.seed)
                 task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value))
             with measured() as cost, contextlib.suppress(SearchFinished):  # settled: nothing can change
-                strategy.search(task)
+                run_search(strategy, task, table, self.target)
         except Exception as exc:  # a failing plugin is recorded and isolated
             failed(record, f"search {self.strategy.label} failed: {type(exc).__name__}: {exc}", exc)
         else:
