@@ -10,19 +10,27 @@ deprecated for at least one minor release.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 
 class SuiteDeprecationWarning(DeprecationWarning):
     """A deprecated nasbench-suite API was used; the message names its replacement and the
-    version that will remove it. ``key`` is the entry of :data:`DEPRECATIONS`."""
+    version that will remove it. ``key`` is the entry of :data:`DEPRECATIONS` (empty for a warning
+    raised by someone else)."""
 
     def __init__(self, message: str, key: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, key)  # both in ``args``, so the key survives pickling
         self.key = key
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,8 @@ class Deprecation:
     def message(self, who: str | None = None) -> str:
         used = f"{who} uses " if who else ""
         return (
-            f"{used}{self.old}, deprecated since nasbench-suite {self.since} and removed in {self.removal}: {self.new}"
+            f"{used}{self.old}, deprecated since nasbench-suite {self.since}, to be removed in {self.removal}: "
+            f"{self.new}"
         )
 
     def as_dict(self) -> dict[str, str]:
@@ -55,14 +64,14 @@ DEPRECATIONS: dict[str, Deprecation] = _table(
         "benchmark_table",
         "nasbench_suite.benchmark_table(name, **options)",
         "use the run's context: context.table('name:key=value') in Benchmark.load(self, context), "
-        "suite_of(context).table(...) in Predictor.fit, or load_suite().table(...) outside a run",
+        "suite_of(context, self.name).table(...) in Predictor.fit, or load_suite().table(...) outside a run",
         "0.2.0",
         "0.3.0",
     ),
     Deprecation(
         "network_builder",
         "nasbench_suite.network_builder(space, **options)",
-        "use the run's context: suite_of(context).network_builder(space, **options) in Predictor.fit, "
+        "use the run's context: suite_of(context, self.name).network_builder(space, **options) in Predictor.fit, "
         "context.network_builder(...) in Benchmark.load(self, context), or load_suite().network_builder(...)",
         "0.2.0",
         "0.3.0",
@@ -106,24 +115,30 @@ DEPRECATIONS: dict[str, Deprecation] = _table(
         "module_path",
         "the 0.1.0 module paths nasbench_suite.{architectures,benchmark,predictor,search,networks,hookspecs,"
         "paths,images,checkpoints}",
-        "import the same names from nasbench_suite itself",
+        "import the public names from nasbench_suite itself (the others are internal)",
         "0.2.0",
         "0.3.0",
     ),
 )
 
 _warned_once: set[tuple[str, str]] = set()
+#: While set (by plugin loading), every deprecated form used is noted here as well as warned about.
+_noted: ContextVar[list[str] | None] = ContextVar("nasbench_suite_deprecations_noted", default=None)
 
 
-def warn(key: str, who: str | None = None, stacklevel: int = 2, once: bool = False, at: Callable | None = None) -> None:
+def warn(
+    key: str, who: str | None = None, stacklevel: int = 2, once: bool = False, at: Callable[..., Any] | None = None
+) -> None:
     """Warn that deprecated form ``key`` is used (by ``who``, where known), located at the caller
     ``stacklevel`` frames up, or at the definition of function ``at`` (a plugin's method the harness
     calls in its deprecated form). With ``once``, warn only the first time for this ``key`` and
-    ``who`` in the process; otherwise the warnings filter decides (by default once per place)."""
-    if once:
-        if (key, who or "") in _warned_once:
-            return
-        _warned_once.add((key, who or ""))
+    ``who`` in the process that the warning went through; otherwise the warnings filter decides
+    (by default once per place of use)."""
+    noted = _noted.get()
+    if noted is not None:
+        noted.append(key)
+    if once and (key, who or "") in _warned_once:
+        return
     warning = SuiteDeprecationWarning(DEPRECATIONS[key].message(who), key)
     code = getattr(inspect.unwrap(at), "__code__", None) if at is not None else None
     if code is None:
@@ -131,3 +146,25 @@ def warn(key: str, who: str | None = None, stacklevel: int = 2, once: bool = Fal
     else:
         module = getattr(at, "__module__", None) or "<unknown>"
         warnings.warn_explicit(warning, SuiteDeprecationWarning, code.co_filename, code.co_firstlineno, module)
+    if once:  # only once it went through: under an "error" filter every use raises
+        _warned_once.add((key, who or ""))
+
+
+@contextlib.contextmanager
+def noting_deprecations() -> Iterator[list[str]]:
+    """Collect the keys of the deprecated forms used inside the block (say, while a plugin is
+    imported); the warnings themselves go to the warnings filters as usual."""
+    noted: list[str] = []
+    token = _noted.set(noted)
+    try:
+        yield noted
+    finally:
+        _noted.reset(token)
+
+
+def show_deprecations() -> None:
+    """Show this suite's deprecation warnings once per place of use (Python hides them outside
+    ``__main__``), unless the user chose warning filters (``-W``, ``PYTHONWARNINGS``). Called by the
+    command line and by worker processes."""
+    if not sys.warnoptions:
+        warnings.filterwarnings("default", category=SuiteDeprecationWarning)

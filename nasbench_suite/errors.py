@@ -66,3 +66,10 @@ class StrategyError(ContractError):
 
 class ResultsError(SuiteError):
     """A results file cannot be read or written."""
+
+
+def first_line(error: BaseException) -> str:
+    """``"ImportError: cannot import name ..."``: an exception's kind and the first line of its
+    message, as listings show a plugin that failed."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__

@@ -28,7 +28,8 @@ VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
-    return tuple(int(part) for part in path.stem.split("."))
+    """``0.2.0`` -> ``(0, 2, 0)``; a pre-release suffix (``0.3.0.dev0``) sorts with its release."""
+    return tuple(int(part) for part in re.match(r"\d+(?:\.\d+)*", path.stem).group(0).split("."))
 
 
 RELEASES = sorted(api_snapshot.SNAPSHOTS.glob("*.txt"), key=_version_key)
@@ -56,7 +57,8 @@ def _changelog_section(version: str) -> str:
 
 
 def _named(name: str, text: str) -> bool:
-    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", text) is not None
+    """Whether ``text`` names ``name`` as a whole (``Task`` is not named by ``SearchTask``)."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def test_the_installed_version_is_the_project_version():
@@ -86,6 +88,8 @@ def test_the_snapshots_differ_in_a_known_way():
     assert old["nasbench_suite/Benchmark.load/entry"] == "Benchmark.load(self)"
     assert new["nasbench_suite/Benchmark.load/entry"] == "Benchmark.load(self, context)"
     assert new["nasbench_suite/benchmark_table/entry"].endswith(api_snapshot.DEPRECATED)
+    assert not old["nasbench_suite/benchmark_table/entry"].endswith(api_snapshot.DEPRECATED)
+    assert "register_claims()" not in old.get("hooks/register_claims/entry", "")
 
 
 @pytest.mark.parametrize(("previous", "current"), PAIRS, ids=[f"{a.stem}->{b.stem}" for a, b in PAIRS])
@@ -95,6 +99,17 @@ def test_nothing_a_release_offered_is_gone_unless_it_was_deprecated(previous, cu
     assert not gone, f"{current.stem} removes {gone}, which {previous.stem} had not deprecated: deprecate first"
 
 
+def _how_named(key: str, old: str | None, new: str | None) -> str:
+    """What the CHANGELOG must say about one entry: a changed signature by its new form
+    (``load(self, context)``), anything else by its name."""
+    name = key.split("/")[1]
+    if old is None or new is None or new.startswith("class ") or "(" not in new:
+        return name
+    if old.removesuffix(api_snapshot.DEPRECATED) == new.removesuffix(api_snapshot.DEPRECATED):
+        return name  # only deprecated: the deprecation list names it
+    return new.removesuffix(api_snapshot.DEPRECATED).split(" [")[0].rsplit(".", 1)[-1]
+
+
 @pytest.mark.parametrize(("previous", "current"), PAIRS, ids=[f"{a.stem}->{b.stem}" for a, b in PAIRS])
 def test_every_change_since_the_previous_release_is_in_the_changelog(previous, current):
     old, new = _entries(previous), _entries(current)
@@ -102,8 +117,21 @@ def test_every_change_since_the_previous_release_is_in_the_changelog(previous, c
     removed = [key for key in old if key not in new]
     added = [key for key in new if key not in old and "." not in key.split("/")[1]]  # new names, not members
     section = _changelog_section(current.stem)
-    unnamed = sorted({key.split("/")[1] for key in changed + removed + added if not _named(key.split("/")[1], section)})
+    wanted = {_how_named(key, old.get(key), new.get(key)) for key in changed + removed + added}
+    unnamed = sorted(text for text in wanted if not _named(text, section))
     assert not unnamed, f"CHANGELOG.md's section {current.stem} does not name these API changes: {unnamed}"
+
+
+@pytest.mark.parametrize("path", RELEASES, ids=[path.stem for path in RELEASES])
+def test_only_what_the_deprecation_table_lists_is_marked_deprecated(path):
+    """A release file marks an entry deprecated only where the table deprecated it by that release
+    (so a hand-edited mark cannot excuse a removal)."""
+    table = [d.old for d in DEPRECATIONS.values() if _version_key(Path(d.since)) <= _version_key(path)]
+    marked = [key.split("/")[1] for key, line in _entries(path).items() if line.endswith(api_snapshot.DEPRECATED)]
+    unlisted = [name for name in marked if not any(_named(name, old) for old in table)]
+    assert not unlisted, f"{path.name} marks {unlisted} deprecated, which the deprecation table does not list"
+    if path.stem == "0.1.0":
+        assert marked == []
 
 
 def test_every_deprecation_is_in_the_changelog_and_the_compatibility_page():

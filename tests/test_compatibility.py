@@ -10,14 +10,25 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nasbench_suite
-from nasbench_suite import Benchmark, BenchmarkTable, SuiteDeprecationWarning, hookimpl, load_suite
-from nasbench_suite.deprecation import DEPRECATIONS
+from nasbench_suite import (
+    Benchmark,
+    BenchmarkTable,
+    Predictor,
+    SearchStrategy,
+    SuiteDeprecationWarning,
+    hookimpl,
+    load_suite,
+    suite_of,
+)
+from nasbench_suite.cli import main
+from nasbench_suite.deprecation import DEPRECATIONS, noting_deprecations, warn
 
 PACKAGE = Path(__file__).resolve().parent / "compat" / "nbs-compat010"
 
@@ -73,7 +84,7 @@ def test_the_010_plugin_loads_and_lists_the_deprecated_api_it_uses(site, tmp_pat
 
     text = _cli(site, "plugins", cwd=tmp_path).stdout
     block = text.split("compat010 (nbs-compat010 0.1.0)\n")[1].split("\n\n")[0]
-    assert f"  deprecated: {DEPRECATIONS['benchmark_load_without_context'].old} (removed in 0.3.0)" in block
+    assert f"  deprecated: {DEPRECATIONS['benchmark_load_without_context'].old} (to be removed in 0.3.0)" in block
 
 
 def test_the_010_benchmarks_and_predictors_run_with_warnings_and_no_errors(site, tmp_path):
@@ -102,7 +113,7 @@ def test_the_010_strategy_searches_under_the_harness_rules(site, tmp_path):
         "search",
         *("--benchmark", "nb201-subset", "--strategy", "guided-neighbours", "--strategy", "evolution"),
         *("--predictor", "opcount-ridge", "--predictor", "graf-xgb"),
-        *("--budget", "60", "--seeds", "3", "--top", "0.01", "--out", "out"),
+        *("--budget", "60", "--seeds", "3", "--top", "0.01", "--jobs", "2", "--out", "out"),
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
@@ -111,7 +122,7 @@ def test_the_010_strategy_searches_under_the_harness_rules(site, tmp_path):
     assert len(records) == 9 and len(guided) == 6 and all(r["status"] == "ok" for r in records)
     assert {r["predictor_name"] for r in guided} == {"opcount-ridge", "graf-xgb"}
     assert all(0 < r["evaluations"] <= 60 for r in guided)
-    assert {"search_returning_order", "strategy_finished"} <= _warned(result.stderr)
+    assert {"search_returning_order", "strategy_finished"} <= _warned(result.stderr)  # shown by the workers
 
     report = _cli(site, "leaderboard", "out", "--format", "html", "--output", "report.html", cwd=tmp_path)
     assert report.returncode == 0, report.stderr
@@ -137,7 +148,7 @@ def test_removed_names_resolve_with_a_warning_naming_the_replacement():
     with pytest.warns(SuiteDeprecationWarning, match=r"context\.table\('name:key=value'\)"):
         table = nasbench_suite.benchmark_table("nb201-cifar10")
     assert len(table) == len(load_suite().table("nb201-cifar10")) == 15625
-    with pytest.warns(SuiteDeprecationWarning, match="removed in 0.3.0"):
+    with pytest.warns(SuiteDeprecationWarning, match="to be removed in 0.3.0"):
         from nasbench_suite import network_builder
     assert network_builder("nb201", channels=4, cells_per_stage=1).name == "nb201"
     assert "benchmark_table" not in nasbench_suite.__all__  # a star import does not warn
@@ -146,7 +157,7 @@ def test_removed_names_resolve_with_a_warning_naming_the_replacement():
 def test_moved_modules_import_with_a_warning_and_give_the_same_objects():
     for old in ("nasbench_suite.predictor", "nasbench_suite.hookspecs", "nasbench_suite.paths"):
         sys.modules.pop(old, None)
-    with pytest.warns(SuiteDeprecationWarning, match=r"import nasbench_suite\.predictor"):
+    with pytest.warns(SuiteDeprecationWarning, match=r"importing nasbench_suite\.predictor"):
         from nasbench_suite.predictor import Predictor
     with pytest.warns(SuiteDeprecationWarning, match="hookspecs"):
         from nasbench_suite.hookspecs import hookimpl as old_hookimpl
@@ -194,3 +205,85 @@ def test_a_benchmark_loading_without_a_context_warns_once_and_is_listed():
     uses = suite.registry.deprecated_uses("context-free-plugin")
     assert [use.old for use in uses] == [DEPRECATIONS["benchmark_load_without_context"].old]
     assert suite.registry.deprecated_uses("tables") == []
+
+
+class _NeedsContext(Predictor):
+    """A current predictor that builds on another plugin: its fit needs the run's context."""
+
+    name = "needs-context"
+
+    def fit(self, archs, y, context=None):
+        self.space_ = suite_of(context, self.name).network_builder(archs.space.name, channels=4).name
+        self.coef_ = np.linalg.lstsq(archs.onehot_operations().sum(axis=1), y, rcond=None)[0]
+        return self
+
+    def predict(self, archs):
+        return archs.onehot_operations().sum(axis=1) @ self.coef_
+
+
+class _OldGreedy(SearchStrategy):
+    """A 0.1.0 strategy: fits the predictor it is handed without a context, returns its order."""
+
+    name = "old-greedy"
+    uses_predictor = True
+
+    def search(self, table, target, budget, rng, predictor=None):
+        values = table.targets[target]
+        order = list(rng.choice(table.indices_with(target), size=10, replace=False))
+        predictor.fit(table.archs[np.asarray(order)], values[np.asarray(order)])
+        rest = np.setdiff1d(table.indices_with(target), order)
+        order += list(rest[np.argsort(-predictor.predict(table.archs[rest]))[: budget - len(order)]])
+        return np.asarray(order)
+
+
+class _OldRepeating(SearchStrategy):
+    """A 0.1.0 strategy that breaks the contract: it returns one cell twice."""
+
+    name = "old-repeating"
+
+    def search(self, table, target, budget, rng, predictor=None):
+        return np.array([3, 5, 3])
+
+
+class _OldStrategies:
+    @hookimpl
+    def register_predictors(self):
+        return [_NeedsContext]
+
+    @hookimpl
+    def register_search_strategies(self):
+        return [_OldGreedy, _OldRepeating]
+
+
+def test_a_010_strategy_works_with_guides_that_need_the_context_and_is_held_to_the_contract(tmp_path, monkeypatch):
+    import nasbench_suite.cli as cli
+
+    real = cli.load_registry
+    monkeypatch.setattr(cli, "load_registry", lambda: real({"old-strategies": _OldStrategies()}))
+    with pytest.warns(SuiteDeprecationWarning, match="returning the order"):
+        main(
+            [
+                "search",
+                *("--benchmark", "nb201-cifar10", "--strategy", "old-greedy", "--strategy", "old-repeating"),
+                *("--predictor", "needs-context", "--budget", "30", "--seeds", "1", "--out", str(tmp_path)),
+            ]
+        )
+    records = {r["strategy_name"]: r for r in _records(tmp_path)}
+    assert records["old-greedy"]["status"] == "ok" and records["old-greedy"]["evaluations"] == 30
+    assert records["old-repeating"]["status"] == "error"
+    assert (
+        "the order returned by the 0.1.0-style search() breaks the contract: cell 3 was evaluated twice"
+        in (records["old-repeating"]["error"])
+    )
+
+
+def test_only_the_suites_own_deprecations_are_noted_and_an_error_filter_raises_at_every_use():
+    with noting_deprecations() as noted, pytest.warns(SuiteDeprecationWarning):
+        warnings.warn(SuiteDeprecationWarning("a plugin's own deprecation"), stacklevel=1)
+    assert noted == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SuiteDeprecationWarning)
+        for _ in range(2):  # "once" counts only warnings that went through
+            with noting_deprecations() as noted, pytest.raises(SuiteDeprecationWarning, match="arange"):
+                warn("table_enumerate", "a test", once=True)
+            assert noted == ["table_enumerate"]

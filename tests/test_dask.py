@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import threading
 import time
@@ -15,7 +16,7 @@ from dataclasses import replace
 import pytest
 from dask.distributed import Client
 
-from nasbench_suite import ConfigError, PluginError
+from nasbench_suite import ConfigError, PluginError, __version__
 from nasbench_suite.cli import main
 from nasbench_suite.execution import Limits, dask_cluster
 from nasbench_suite.execution.dask_cluster import DaskExecutor, run_on_dask_worker, start_local_cluster
@@ -96,7 +97,8 @@ def test_plugin_versions_are_checked_on_every_worker(cluster, fault_plugins, mon
     registry = load_registry()
     real = dask_cluster.plugin_versions
     monkeypatch.setattr(dask_cluster, "plugin_versions", lambda reg: {**real(reg), "graf": "9.9", "extra-plugin": "1"})
-    expected = r"Dask worker tcp://127\.0\.0\.1:\d+: plugins differ .*graf is 0\.1\.0 \(expected 9\.9\)"
+    version = re.escape(__version__)
+    expected = rf"Dask worker tcp://127\.0\.0\.1:\d+: plugins differ .*graf is {version} \(expected 9\.9\)"
     with pytest.raises(ConfigError, match=expected + "; plugin extra-plugin is not installed"):
         DaskExecutor(registry, address=cluster.scheduler_address)
     # a worker that joins later is checked again by every task

@@ -4,9 +4,13 @@ snapshot test (``tests/test_api_snapshot.py``; policy in ``docs/compatibility.md
 What is public: the names of ``nasbench_suite.__all__`` (with the deprecated names that still
 resolve there), the hook specifications, and the conformance kit ``nasbench_suite.testing``. A
 class contributes its public methods, properties and class attributes (inherited from the suite's
-own bases too, so a contract's full surface is visible); a function its parameters (names, kinds
-and defaults; annotations are left out, so a type-hint refactor is not an API change). Entries that
-warn as deprecated (a deprecated name, or a docstring starting "Deprecated") end in ``[deprecated]``.
+own bases too, so a contract's full surface is visible, and the attributes it only declares, such
+as ``Benchmark.targets``; attributes first set in ``__init__`` are not seen); a function its
+parameters (names, kinds and defaults; annotations are left out, so a type-hint refactor is not an
+API change). Only modules of the imported ``nasbench_suite`` are read, so running it with an older
+checkout on ``PYTHONPATH`` snapshots that checkout even beside an editable install of this one.
+Entries that warn as deprecated (a deprecated name, or a docstring starting "Deprecated") end in
+``[deprecated]``.
 
 Usage::
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import enum
 import importlib
+import importlib.util
 import inspect
 import re
 import sys
@@ -30,31 +35,34 @@ SNAPSHOTS = ROOT / "tests" / "api"
 DEPRECATED = " [deprecated]"
 
 
+class _Shown:
+    """A default value as the snapshot shows it (its repr is the text)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def _parameters(function: object) -> str:
-    """``(self, archs, y, context=None)``: names, kinds and defaults, no annotations."""
+    """``(self, archs, y, context=None)``: names, kinds (``/``, ``*``) and defaults, no annotations."""
     try:
         signature = inspect.signature(function)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "(...)"
-    parts = []
-    for parameter in signature.parameters.values():
-        if parameter.kind is parameter.KEYWORD_ONLY and not any(p.startswith("*") for p in parts):
-            parts.append("*")
-        prefix = {parameter.VAR_POSITIONAL: "*", parameter.VAR_KEYWORD: "**"}.get(parameter.kind, "")
-        default = "" if parameter.default is parameter.empty else f"={_value(parameter.default)}"
-        parts.append(f"{prefix}{parameter.name}{default}")
-        if parameter.kind is parameter.POSITIONAL_ONLY:
-            parts.append("/")
-    text = ", ".join(parts).replace(", /, ", ", ").replace(", /", "/")  # one "/" after the last
-    return f"({text.replace('/', ', /') if '/' in text else text})"
+    parameters = [
+        p.replace(annotation=p.empty, default=p.default if p.default is p.empty else _Shown(_value(p.default)))
+        for p in signature.parameters.values()
+    ]
+    return str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))
 
 
 def _value(value: object) -> str:
     if type(value).__name__ == "_HAS_DEFAULT_FACTORY_CLASS":  # a dataclass field's default_factory
         return "<factory>"
     if isinstance(value, (str, int, float, bool, type(None))):
-        text = repr(value)
-        return text if len(text) <= 60 else f"<{type(value).__name__}>"
+        return repr(value)
     if isinstance(value, (frozenset, set, tuple, list)) and all(isinstance(v, str) for v in value):
         return f"{type(value).__name__}({sorted(value) if isinstance(value, (frozenset, set)) else list(value)})"
     return f"<{type(value).__name__}>"
@@ -68,15 +76,19 @@ def _deprecated(obj: object) -> bool:
 def _class_lines(name: str, cls: type) -> list[str]:
     bases = ", ".join(base.__name__ for base in cls.__bases__ if base is not object)
     lines = [f"class {name}({bases})" if bases else f"class {name}"]
-    if issubclass(cls, enum.Enum) or issubclass(cls, BaseException):
-        return lines
     own = [klass for klass in cls.__mro__ if klass.__module__.startswith("nasbench_suite")]
     members: dict[str, object] = {}
+    annotated: set[str] = set()
     for klass in reversed(own):
         members.update(vars(klass))
-    init = cls.__dict__.get("__init__") or next((k.__dict__["__init__"] for k in own if "__init__" in k.__dict__), None)
-    if init is not None or "__dataclass_fields__" in members:
+        annotated.update(vars(klass).get("__annotations__", {}))
+    constructed = any("__init__" in vars(k) or "__new__" in vars(k) for k in own) or "_fields" in members
+    if constructed and not getattr(cls, "_is_protocol", False):  # a Protocol's __init__ is typing's
         lines.append(f"{name}{_parameters(cls)}")
+    if issubclass(cls, (enum.Enum, BaseException)):
+        return lines
+    fields = sorted(attribute for attribute in annotated - set(members) if not attribute.startswith("_"))
+    lines.extend(f"{name}.{attribute} [annotated]" for attribute in fields)
     for member, value in sorted(members.items()):
         if member.startswith("_"):
             continue
@@ -107,13 +119,27 @@ def _entry_lines(name: str, obj: object, deprecated: bool = False) -> list[str]:
     return [f"{name} = {_value(obj)}{mark}"]
 
 
+def _own_module(name: str) -> object | None:
+    """Module ``name`` if the imported ``nasbench_suite`` has it (not one an editable install of
+    another checkout would supply), else ``None``."""
+    import nasbench_suite
+
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        return None
+    package = Path(nasbench_suite.__file__).parent
+    if spec is None or spec.origin is None or package not in Path(spec.origin).parents:
+        return None
+    return importlib.import_module(name)
+
+
 def _hookspec_module() -> object:
-    for module in ("nasbench_suite.contracts.hookspecs", "nasbench_suite.hookspecs"):
-        try:
-            return importlib.import_module(module)
-        except ImportError:
-            continue
-    raise ImportError("no hookspecs module found")
+    for name in ("nasbench_suite.contracts.hookspecs", "nasbench_suite.hookspecs"):
+        module = _own_module(name)
+        if module is not None:
+            return module
+    raise ImportError("no hookspecs module found in the imported nasbench_suite")
 
 
 def snapshot() -> list[str]:
@@ -125,11 +151,7 @@ def snapshot() -> list[str]:
     lines = ["# nasbench_suite"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        removed = (
-            getattr(importlib.import_module("nasbench_suite.compat.removed"), "REMOVED_NAMES", {})
-            if _has_compat()
-            else {}
-        )
+        removed = getattr(_own_module("nasbench_suite.compat.removed"), "REMOVED_NAMES", {})
         entries = {name: getattr(nasbench_suite, name) for name in nasbench_suite.__all__ if name != "__version__"}
         entries.update(removed)
     body = []
@@ -156,29 +178,39 @@ def snapshot() -> list[str]:
     return lines
 
 
-def _has_compat() -> bool:
-    try:
-        importlib.import_module("nasbench_suite.compat.removed")
-    except ImportError:
-        return False
-    return True
-
-
 def snapshot_path(version: str) -> Path:
     """Where the snapshot of release ``version`` lives (``tests/api/0.2.0.txt``)."""
     return SNAPSHOTS / f"{version.split('+')[0]}.txt"
+
+
+def project_version() -> str:
+    """The version in ``pyproject.toml`` (not the installed metadata, which an editable install
+    leaves stale)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.search(r'^version = "([^"]+)"', text, re.MULTILINE).group(1)
+
+
+def released(version: str) -> bool:
+    """Whether CHANGELOG.md dates ``version``'s section (``## 0.2.0 (2026-12-07)``)."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    return re.search(rf"^## {re.escape(version)} \(\d{{4}}-\d\d-\d\d\)", text, re.MULTILINE) is not None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write tests/api/<version>.txt")
     parser.add_argument("--output", type=Path, help="write the snapshot to this file")
+    parser.add_argument("--force", action="store_true", help="rewrite the snapshot of a dated release")
     args = parser.parse_args(argv)
     text = "\n".join(snapshot()) + "\n"
     if args.write or args.output:
-        from nasbench_suite import __version__
-
-        path = args.output or snapshot_path(__version__)
+        version = project_version()
+        path = args.output or snapshot_path(version)
+        if args.write and path.exists() and released(version) and not args.force:
+            parser.error(
+                f"{version} is released (CHANGELOG.md dates it): bump the version in pyproject.toml and describe "
+                "the change under its heading, or pass --force while the release is not yet published"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")

@@ -10,14 +10,13 @@ import argparse
 import logging
 import os
 import sys
-import warnings
 from collections.abc import Sequence
 
 from nasbench_suite.cli.commands import cmd_figures, cmd_leaderboard, cmd_run, cmd_search, cmd_study
 from nasbench_suite.cli.config_file import apply_config
 from nasbench_suite.cli.listings import cmd_benchmarks, cmd_plugins, cmd_predictors, cmd_strategies
 from nasbench_suite.cli.parser import build_parser, subcommand
-from nasbench_suite.deprecation import SuiteDeprecationWarning
+from nasbench_suite.deprecation import show_deprecations
 from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.registry.registry import load_registry
 from nasbench_suite.registry.suite import Suite
@@ -48,12 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    # a plugin's use of deprecated API is shown once per place of use (Python hides it by default)
-    warnings.filterwarnings("default", category=SuiteDeprecationWarning)
+    show_deprecations()  # a plugin's use of deprecated API, once per place of use
     registry = load_registry()
     for failure in registry.failures:
-        source = f" ({failure.distribution} {failure.version})" if failure.distribution else ""
-        print(f"nasbench-suite: warning{source}: {failure.error}", file=sys.stderr)
+        print(f"nasbench-suite: warning: {failure.describe()}: {failure.error}", file=sys.stderr)
     try:
         return COMMANDS[args.command](args, Suite(registry), parser)
     except ConfigError as exc:

@@ -43,7 +43,7 @@ def cmd_plugins(args: argparse.Namespace, suite: Suite, parser: argparse.Argumen
         for label, names in row["contributes"].items():
             print(f"  {plurals[label]}: {', '.join(names)}")
         for use in registry.deprecated_uses(info.name):
-            print(f"  deprecated: {use.old} (removed in {use.removal}): {use.new}")
+            print(f"  deprecated: {use.old} (to be removed in {use.removal}): {use.new}")
     for failure in registry.failures:
         print(f"FAILED {failure.describe()}: {failure.error}")
     return 0

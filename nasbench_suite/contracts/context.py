@@ -4,6 +4,7 @@ default. The harness hands it to predictors (``FitContext.suite``) and benchmark
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -29,3 +30,9 @@ class SuiteContext(Protocol):
     def predictor(self, spec: str | Spec, seed: int = 0, device: str = "cpu") -> Predictor:
         """A new, unfitted registered predictor with the harness's seed and device."""
         ...
+
+
+#: The run's context while the harness calls a plugin in a deprecated 0.1.0 form (a ``load()``
+#: without a context, a search returning its order), for the deprecated module-level
+#: ``benchmark_table`` / ``network_builder`` it may call; unset otherwise.
+LEGACY_CONTEXT: ContextVar[SuiteContext | None] = ContextVar("nasbench_suite_legacy_context", default=None)

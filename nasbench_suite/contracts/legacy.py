@@ -12,32 +12,36 @@ with its entry of :data:`nasbench_suite.deprecation.DEPRECATIONS`):
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nasbench_suite.contracts.architectures import Architectures
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
+from nasbench_suite.contracts.context import LEGACY_CONTEXT
+from nasbench_suite.contracts.predictor import FitContext, Predictor
 from nasbench_suite.contracts.strategy import SearchStrategy, SearchTask
 from nasbench_suite.deprecation import warn
+from nasbench_suite.errors import StrategyError
 
 if TYPE_CHECKING:
     from nasbench_suite.contracts.context import SuiteContext
 
 
-def takes_no_context(method: Any) -> bool:
-    """Whether a bound ``load`` method takes no argument (the 0.1.0 form)."""
-    return not inspect.signature(method).parameters
+def loads_without_context(benchmark_class: type[Benchmark]) -> bool:
+    """Whether a benchmark class's ``load`` is the 0.1.0 form ``load(self)``."""
+    return len(inspect.signature(benchmark_class.load).parameters) == 1
 
 
-def returns_search_order(strategy_class: type) -> bool:
-    """Whether a strategy class's ``search`` is the 0.1.0 form ``search(table, target, budget, rng,
-    predictor=None)`` (the current one takes only the task)."""
-    return len(list(inspect.signature(strategy_class.search).parameters)[1:]) >= 4
+def returns_search_order(strategy_class: type[SearchStrategy]) -> bool:
+    """Whether a strategy class's ``search`` is the 0.1.0 form ``search(self, table, target, budget,
+    rng, predictor=None)`` rather than ``search(self, task)``."""
+    return list(inspect.signature(strategy_class.search).parameters)[1:2] != ["task"]
 
 
 def class_uses(cls: type) -> list[str]:
     """Keys of the deprecated contract forms a plugin class uses (what shows without running it)."""
-    if issubclass(cls, Benchmark) and len(inspect.signature(cls.load).parameters) == 1:
+    if issubclass(cls, Benchmark) and loads_without_context(cls):
         return ["benchmark_load_without_context"]
     if issubclass(cls, SearchStrategy) and returns_search_order(cls):
         return ["search_returning_order"]
@@ -50,21 +54,50 @@ def _who(kind: str, instance: object) -> str:
 
 
 def load_table(benchmark: Benchmark, context: SuiteContext) -> BenchmarkTable:
-    """``benchmark.load(context)``, or ``benchmark.load()`` with a warning for the 0.1.0 form."""
-    if takes_no_context(benchmark.load):
-        warn("benchmark_load_without_context", _who("benchmark", benchmark), once=True, at=type(benchmark).load)
+    """``benchmark.load(context)``; the 0.1.0 form ``load()`` with a warning, and with ``context`` as
+    the one its deprecated ``benchmark_table``/``network_builder`` calls use."""
+    if not loads_without_context(type(benchmark)):
+        return benchmark.load(context)
+    warn("benchmark_load_without_context", _who("benchmark", benchmark), once=True, at=type(benchmark).load)
+    token = LEGACY_CONTEXT.set(context)
+    try:
         return benchmark.load()
-    return benchmark.load(context)
+    finally:
+        LEGACY_CONTEXT.reset(token)
 
 
-def run_search(strategy: SearchStrategy, task: SearchTask, table: BenchmarkTable, target: str) -> None:
-    """Run ``strategy`` on ``task``; a 0.1.0 strategy gets the table, a fresh copy of the guiding
-    predictor and the harness's stopping goals, and its returned order is looked up in one call."""
+def run_search(
+    strategy: SearchStrategy, task: SearchTask, table: BenchmarkTable, target: str, context: SuiteContext
+) -> None:
+    """Run ``strategy`` on ``task``. A 0.1.0 strategy gets the table, the stopping goals behind its
+    ``self.finished(order)`` and a fresh copy of the guiding predictor whose ``fit`` brings the run's
+    context when called without one (as 0.1.0 strategies call it); the order it returns is then looked
+    up through the task, with the checks every strategy's look-ups get."""
     if not returns_search_order(type(strategy)):
         strategy.search(task)
         return
     warn("search_returning_order", _who("search strategy", strategy), once=True, at=type(strategy).search)
-    strategy._stop_goals = tuple(task._goals)
-    predictor = task.guide.predictor.clone() if task.guide is not None else None
-    order = strategy.search(table, target, task.budget, task.rng, predictor)
-    task.evaluate(np.asarray(order).ravel())
+    strategy._stop_goals = task.goals
+    predictor = _fitted_with_context(task.guide.predictor.clone(), context) if task.guide is not None else None
+    token = LEGACY_CONTEXT.set(context)
+    try:
+        order = strategy.search(table, target, task.budget, task.rng, predictor)
+    finally:
+        LEGACY_CONTEXT.reset(token)
+    try:
+        task.evaluate(np.asarray(order))
+    except StrategyError as exc:
+        raise StrategyError(f"the order returned by the 0.1.0-style search() breaks the contract: {exc}") from None
+
+
+def _fitted_with_context(predictor: Predictor, context: SuiteContext) -> Predictor:
+    """``predictor``, whose ``fit(archs, y)`` without a context gets ``FitContext(suite=context)``."""
+    fit = predictor.fit
+
+    def fit_with_context(
+        archs: Architectures, y: np.ndarray | None, context_given: FitContext | None = None
+    ) -> Predictor:
+        return fit(archs, y, context_given if context_given is not None else FitContext(suite=context))
+
+    predictor.fit = fit_with_context  # type: ignore[method-assign]
+    return predictor

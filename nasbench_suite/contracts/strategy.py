@@ -81,6 +81,12 @@ class SearchTask:
         return self._values[self.evaluated]
 
     @property
+    def goals(self) -> tuple[np.ndarray, ...]:
+        """The harness's stopping goals (the target set and the best cells): once a cell of each has
+        been evaluated, the search's outcome is settled."""
+        return tuple(self._goals)
+
+    @property
     def remaining(self) -> int:
         """Look-ups left in the budget."""
         return self.budget - len(self._order)

@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from nasbench_suite._version import __version__
+from nasbench_suite.deprecation import show_deprecations
 from nasbench_suite.registry.registry import Registry, load_registry
 from nasbench_suite.registry.suite import Suite
 
@@ -34,6 +35,7 @@ def init_worker(threads: int) -> None:
     import torch
 
     torch.set_num_threads(threads)
+    show_deprecations()  # as the command line does: a spawned process does not inherit its filters
     _worker_suite = Suite(load_registry())
 
 
@@ -41,7 +43,8 @@ def worker_suite() -> Suite:
     """The suite of this worker process, built from the worker's own plugins on first use."""
     global _worker_suite
     with _worker_lock:
-        if _worker_suite is None:
+        if _worker_suite is None:  # a Dask worker (local workers are set up by init_worker)
+            show_deprecations()
             _worker_suite = Suite(load_registry())
         return _worker_suite
 

@@ -18,17 +18,15 @@ command line prints each once); they are not logged here.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import os
-import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pluggy
 
 from nasbench_suite.contracts import hookspecs
-from nasbench_suite.deprecation import SuiteDeprecationWarning
+from nasbench_suite.deprecation import noting_deprecations
+from nasbench_suite.errors import first_line
 
 ENTRY_POINT_GROUP = "nasbench_suite"
 DISABLE_AUTOLOAD_ENV = "NASBENCH_SUITE_DISABLE_PLUGIN_AUTOLOAD"
@@ -59,7 +57,7 @@ class PluginInfo:
     def describe(self) -> str:
         """``"graf (nasbench-suite 0.2.0)"``, ``"my_module (module from NASBENCH_SUITE_PLUGIN_MODULES)"``."""
         if self.distribution:
-            return f"{self.name} ({self.distribution} {self.version})"
+            return _shipped_by(self.name, self.distribution, self.version)
         if self.source == "module":
             version = f", version {self.version}" if self.version else ""
             return f"{self.name} (module from {PLUGIN_MODULES_ENV}{version})"
@@ -77,9 +75,11 @@ class PluginFailure:
 
     def describe(self) -> str:
         """``"myplugin (my-dist 1.0)"``: the plugin and the distribution that ships it."""
-        if self.distribution:
-            return f"{self.name} ({self.distribution} {self.version})"
-        return self.name
+        return _shipped_by(self.name, self.distribution, self.version) if self.distribution else self.name
+
+
+def _shipped_by(name: str, distribution: str, version: str | None) -> str:
+    return f"{name} ({distribution} {version})"
 
 
 @dataclass
@@ -141,39 +141,16 @@ def _load_entry_points(loaded: LoadedPlugins, selected: set[str] | None) -> None
             )
             continue
         try:
-            with _deprecations_noted() as deprecated:
+            with noting_deprecations() as deprecated:
                 plugin = entry_point.load()
             loaded.manager.register(plugin, name=entry_point.name)
         except Exception as exc:  # a broken plugin must not take the suite down
-            message = f'Error importing plugin "{entry_point.name}": {_one_line(exc)}'
+            message = f'Error importing plugin "{entry_point.name}": {first_line(exc)}'
             loaded.failures.append(PluginFailure(entry_point.name, dist_name, message, version))
             continue
-        loaded.infos[entry_point.name] = PluginInfo(entry_point.name, dist_name, version, deprecated=tuple(deprecated))
-
-
-def _one_line(exc: BaseException) -> str:
-    """``"ImportError: cannot import name ..."``: the exception's kind and the first line of its message."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-
-
-@contextlib.contextmanager
-def _deprecations_noted() -> Iterator[list[str]]:
-    """Note the suite's deprecation warnings raised inside the block (a plugin importing a deprecated
-    name), then let each through to the warnings filters as if nothing had caught it."""
-    noted: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SuiteDeprecationWarning)
-        try:
-            yield noted
-        finally:
-            others = [w for w in caught if not isinstance(w.message, SuiteDeprecationWarning)]
-            ours = [w for w in caught if isinstance(w.message, SuiteDeprecationWarning)]
-    for key in dict.fromkeys(w.message.key for w in ours):
-        noted.append(key)
-    shown = {(str(w.message), w.category, w.filename, w.lineno): w for w in [*ours, *others]}  # fromlist looks twice
-    for w in shown.values():
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+        loaded.infos[entry_point.name] = PluginInfo(
+            entry_point.name, dist_name, version, deprecated=tuple(dict.fromkeys(deprecated))
+        )
 
 
 def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
@@ -181,14 +158,16 @@ def _load_modules(loaded: LoadedPlugins, modules: str) -> None:
         if loaded.manager.get_plugin(name) is not None:
             continue
         try:
-            with _deprecations_noted() as deprecated:
+            with noting_deprecations() as deprecated:
                 plugin = importlib.import_module(name)
         except Exception as exc:  # reported like a broken entry point
-            message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {_one_line(exc)}'
+            message = f'Error importing plugin module "{name}" (from {PLUGIN_MODULES_ENV}): {first_line(exc)}'
             loaded.failures.append(PluginFailure(name, None, message))
             continue
         if loaded.manager.is_registered(plugin):  # already loaded through its entry point
             continue
         loaded.manager.register(plugin, name=name)
         version = getattr(plugin, "__version__", None)
-        loaded.infos[name] = PluginInfo(name, None, version, source="module", deprecated=tuple(deprecated))
+        loaded.infos[name] = PluginInfo(
+            name, None, version, source="module", deprecated=tuple(dict.fromkeys(deprecated))
+        )

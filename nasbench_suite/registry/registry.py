@@ -25,7 +25,7 @@ from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, is_known_need
 from nasbench_suite.contracts.strategy import SearchStrategy
 from nasbench_suite.deprecation import DEPRECATIONS, Deprecation
-from nasbench_suite.errors import AmbiguousNameError, UnknownNameError
+from nasbench_suite.errors import AmbiguousNameError, UnknownNameError, first_line
 from nasbench_suite.registry.loading import LoadedPlugins, PluginFailure, PluginInfo, build_plugin_manager
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -119,7 +119,7 @@ class Registry:
             try:
                 returned = impl.function()
             except Exception as exc:  # isolate the plugin, report it by name
-                self._fail(plugin_name, f'plugin "{plugin_name}" raised in {kind.hook}: {type(exc).__name__}: {exc}')
+                self._fail(plugin_name, f'plugin "{plugin_name}" raised in {kind.hook}: {first_line(exc)}')
                 continue
             for cls in returned or []:
                 problem = _class_problem(cls, kind)
@@ -138,7 +138,7 @@ class Registry:
             except Exception as exc:  # isolate the plugin, report it by name
                 self._fail(
                     impl.plugin_name,
-                    f'plugin "{impl.plugin_name}" raised in register_claims: {type(exc).__name__}: {exc}',
+                    f'plugin "{impl.plugin_name}" raised in register_claims: {first_line(exc)}',
                 )
                 continue
             for claim in returned:

@@ -120,7 +120,7 @@ class SearchJob:
                 fit = _guide_fitter(suite, task, self.seed)
                 task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value))
             with measured() as cost, contextlib.suppress(SearchFinished):  # settled: nothing can change
-                run_search(strategy, task, table, self.target)
+                run_search(strategy, task, table, self.target, suite)
         except Exception as exc:  # a failing plugin is recorded and isolated
             failed(record, f"search {self.strategy.label} failed: {type(exc).__name__}: {exc}", exc)
         else:

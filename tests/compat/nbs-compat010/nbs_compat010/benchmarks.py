@@ -46,7 +46,7 @@ class CellsCSV(Benchmark):
             with open(self.path, newline="") as handle:
                 rows = list(csv.DictReader(handle))
         except OSError as exc:
-            raise DataFileError(f"{self.path}: cannot read ({exc})") from None
+            raise DataFileError(self.path, f"cannot read ({exc})") from None
         space = benchmark_table("nb201-cifar10").archs.space
         matrices, labels = [], []
         for row in rows:
