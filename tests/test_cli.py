@@ -216,11 +216,11 @@ def test_the_default_results_folder_is_not_the_committed_one():
     assert args.out == DEFAULT_OUT != "results" and build_parser().parse_args(["search"]).out == DEFAULT_OUT
 
 
-def test_a_benchmark_label_shows_its_name_and_options_without_paths(tmp_path, capsys, shared_data):
+def test_a_benchmark_label_shows_its_file_by_name_never_its_path(tmp_path, capsys, shared_data):
     path = shared_data / "nb101" / "tfrecord" / "energy_4V9E_estimate.tfrecord"
     args = ["run", "--benchmark", f"nb101:path={path}", "--predictor", "param-count", "--train-sizes", "10"]
     code, out, _ = _run(capsys, *args, "--seeds", "1", "--test-size", "20", "--out", str(tmp_path))
-    assert code == 0 and "| nb101 " in out and str(path) not in out
+    assert code == 0 and "| nb101:path='energy_4V9E_estimate.tfrecord' " in out and str(path) not in out
     [record] = _records(tmp_path)
     assert record["benchmark_spec"] == f"nb101:path={str(path)!r}"  # the path is kept for information
     assert record["benchmark"].startswith("nb101:epochs=108,path='energy_4V9E_estimate.tfrecord@sha256:")
@@ -243,6 +243,8 @@ def test_listings(capsys):
     assert expected["nb201-supernet"] == 1000
     code, out, _ = _run(capsys, "benchmarks")
     assert "nb201-supernet: 1000 cells with default options, computed when loaded" in out and "None" not in out
+    assert "csv: needs options (benchmark csv: path= is needed" in out and "targets set by its options" in out
+    assert "(default )" not in out
     code, out, _ = _run(capsys, "predictors")
     assert "onehot-xgb:" in out and "needs: cost:params" in out
     code, out, _ = _run(capsys, "strategies")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shlex
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -214,7 +216,7 @@ def test_gcn_fit_runs_on_the_standard_table_with_a_recorded_estimate_per_cell(tm
     printed = capsys.readouterr().out
     records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     assert len(records) == 6 and all(r["status"] == "ok" for r in records)
-    assert "nb201-cifar10:supernet='gdas_acc'" in printed and str(path) not in printed
+    assert "nb201-cifar10:columns='gdas.csv.gz',supernet='gdas_acc'" in printed and str(path) not in printed
     assert records[0]["benchmark"].startswith("nb201-cifar10:columns='gdas.csv.gz@sha256:")
     supernet = [r for r in records if r["predictor_name"] == "supernet"]
     assert all(r["kendall_tau"] > 0.5 for r in supernet)  # the 12-epoch accuracy ranks the cells well
@@ -237,7 +239,7 @@ def test_a_csv_of_nb201_cells_is_a_benchmark_every_predictor_and_strategy_can_us
     records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     assert len(records) == 6 and all(r["status"] == "ok" for r in records)
     params = next(r for r in records if r.get("predictor") == "param-count")
-    assert params["kendall_tau"] > 0.4 and "csv:space='nb201'" in capsys.readouterr().out
+    assert params["kendall_tau"] > 0.4 and "csv:path='my_space.csv',space='nb201'" in capsys.readouterr().out
 
 
 def test_a_csv_of_nb101_cells_is_keyed_by_the_official_hash(tmp_path, suite):
@@ -256,6 +258,83 @@ def test_a_csv_of_nb101_cells_is_keyed_by_the_official_hash(tmp_path, suite):
     np.testing.assert_allclose(loaded.targets["val"], table.targets["val_accuracy"][rows])
 
 
+def _nb101_export(table, rows) -> pd.DataFrame:
+    """NB101 cells as a user exports them from the official API: the matrix and the operations as
+    Python lists, the parameter count as ``trainable_parameters``."""
+    records = []
+    for row in rows:
+        size = int(table.archs.num_nodes[row])
+        records.append(
+            {
+                "adjacency": str(table.archs.adjacency[row, :size, :size].astype(int).tolist()),
+                "operations": str([table.archs.space.operations[k] for k in table.archs.operations[row, :size]]),
+                "trainable_parameters": int(table.archs.costs["params"][row]),
+                "test_accuracy": round(float(table.targets["test_accuracy"][row]), 5),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def test_two_files_of_one_name_are_two_rows_told_apart_in_every_table(tmp_path, capsys, nb201):
+    for folder, seed in (("a", 1), ("b", 2)):
+        rows = np.random.default_rng(seed).choice(len(nb201), 200, replace=False)
+        (tmp_path / folder).mkdir()
+        frame = pd.DataFrame({"arch": nb201.archs.ids[rows], "acc": nb201.targets["test_accuracy"][rows]})
+        frame.to_csv(tmp_path / folder / "cells.csv", index=False)
+    benchmarks = [f"--benchmark=csv:path={tmp_path / folder / 'cells.csv'}" for folder in "ab"]
+    out = tmp_path / "out"
+    args = ["run", *benchmarks, "--predictor", "param-count", "--train-sizes", "10", "--seeds", "2", "--out", str(out)]
+    assert main(args) == 0
+    table = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| csv:")]
+    labels = {line.split("|")[1].strip() for line in table}
+    assert len(labels) == 2 and all(re.fullmatch(r"csv:path='cells\.csv@[0-9a-f]{8}'", label) for label in labels)
+    board = (out / "leaderboard.md").read_text()
+    assert all(label in board for label in labels)
+
+
+def test_user_exports_of_both_spaces_get_their_parameter_counts(tmp_path, suite, nb201):
+    nb101 = suite.table("nb101")
+    rows = np.random.default_rng(3).choice(len(nb101), 120, replace=False)
+    path = tmp_path / "export101.csv"
+    _nb101_export(nb101, rows).to_csv(path, index=False)
+    csv = suite.benchmark_class("csv")
+    counted = csv(path=str(path), space="nb101", ops="operations").load()  # counted, as the space's network
+    given = csv(path=str(path), space="nb101", ops="operations", params="trainable_parameters").load()
+    np.testing.assert_array_equal(counted.archs.costs["params"], nb101.archs.costs["params"][rows])
+    np.testing.assert_array_equal(given.archs.costs["params"], nb101.archs.costs["params"][rows])
+    assert list(counted.archs.ids) == list(nb101.archs.ids[rows])
+
+    rows = np.random.default_rng(4).choice(len(nb201), 120, replace=False)
+    path = tmp_path / "export201.csv"
+    frame = pd.DataFrame({"arch_str": nb201.archs.ids[rows], "test_acc": nb201.targets["test_accuracy"][rows]})
+    frame.assign(size=np.arange(len(rows))).to_csv(path, index=False)
+    counted = csv(path=str(path), space="nb201").load()
+    np.testing.assert_array_equal(counted.archs.costs["params"], nb201.archs.costs["params"][rows])
+    given = csv(path=str(path), space="nb201", params="size").load()
+    np.testing.assert_array_equal(given.archs.costs["params"], np.arange(len(rows)))
+    with pytest.raises(
+        DataFileError, match=r"params=parameters: no numeric column 'parameters' \(numeric columns: test_acc, size\)"
+    ):
+        csv(path=str(path), space="nb201", params="parameters").load()
+
+
+def test_the_readme_csv_example_runs_as_written(tmp_path, monkeypatch, suite):
+    """README's NB101 csv command, on a file with the columns it names."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    command = re.search(r'^(nasbench-suite run --benchmark "csv:path=my_nb101\.csv.*?)(?<!\\)\n', readme, re.M | re.S)
+    assert command, "README has no NB101 csv example"
+    argv = shlex.split(command.group(1).replace("\\\n", " "))
+    nb101 = suite.table("nb101")
+    monkeypatch.chdir(tmp_path)
+    _nb101_export(nb101, np.random.default_rng(5).choice(len(nb101), 300, replace=False)).to_csv(
+        "my_nb101.csv", index=False
+    )
+    assert main(argv[1:]) == 0
+    records = [json.loads(line) for line in (tmp_path / "nasbench-results" / "records.jsonl").read_text().splitlines()]
+    assert records and all(r["status"] == "ok" for r in records)
+    assert {r["predictor_name"] for r in records} >= {"param-count"}
+
+
 @pytest.mark.parametrize(
     ("space", "content", "message"),
     [
@@ -266,6 +345,19 @@ def test_a_csv_of_nb101_cells_is_keyed_by_the_official_hash(tmp_path, suite):
         ("nb101", 'adjacency,ops,acc\n01001,"input,output",1\n', "expected 2x2 0/1 digits for 2 ops"),
         ("nb101", 'adjacency,ops,acc\n010001000,"input,conv9x9,output",1\n', "unknown operation 'conv9x9'"),
         ("nb101", 'ops,acc\n"input,output",1\n', "no column 'adjacency'"),
+        (
+            "nb101",
+            "matrix,operations,acc\n\"[[0, 1], [0, 0]]\",\"['input', 'output']\",1\n",
+            "no column 'adjacency' for the 0/1 adjacency matrices; the columns are matrix, operations, acc; "
+            "name it with adjacency=matrix",
+        ),
+        (
+            "nb101",
+            'adjacency,operations,acc\n0100,"input,output",1\n',
+            "no column 'ops' for the operation labels: input, conv1x1-bn-relu, conv3x3-bn-relu, maxpool3x3, output; "
+            "the columns are adjacency, operations, acc; name it with ops=operations",
+        ),
+        ("nb201", "name,acc\nfoo,1\n", "with operations none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3"),
     ],
 )
 def test_a_bad_csv_benchmark_file_names_the_row(suite, tmp_path, space, content, message):
@@ -285,6 +377,6 @@ def test_columns_files_identify_runs_by_content(tmp_path, suite, estimates):
     assert first == second and str(path.parent) not in first
     assert (
         Suite.label(cls, _spec(f"nb201-cifar10:columns={path},supernet=gdas_acc"))
-        == "nb201-cifar10:supernet='gdas_acc'"
+        == "nb201-cifar10:columns='gdas.csv.gz',supernet='gdas_acc'"
     )
     assert gzip.decompress(path.read_bytes())  # the fixture really is gzipped

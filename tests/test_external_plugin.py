@@ -139,5 +139,6 @@ def test_external_predictor_runs_through_the_harness(installed, tmp_path):
         "plugin": "ext_demo",
         "distribution": "nbs-ext-demo",
         "version": "1.2.3",
+        "source": "entry point",
     }
     assert all(r["kendall_tau"] > 0.2 for r in records)  # op counts carry real signal on NB201

@@ -1,10 +1,11 @@
 """Summaries and the one report: ranks, intervals, failures, labels, both kinds together."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from nasbench_suite.report import render as report
-from nasbench_suite.report.summaries import label, summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import distinct_labels, label, summarise_ranking, summarise_search
 
 
 def _rec(predictor, seed, tau, status="ok", train=10):
@@ -73,7 +74,9 @@ def test_search_summary_reports_gain_hit_rate_median_and_budget():
 
 def test_a_search_whose_runs_all_failed_is_listed_under_failures():
     text = report.render([_search(0, status="error"), _search(1, status="error")])
-    assert "Failures:" in text and "s with — on b: 2 of 2 failed; first error: broke" in text
+    assert "Failures:" in text and "- s on b: 2 of 2 failed; first error: broke" in text  # no guide, no "with"
+    [row] = [line for line in text.splitlines() if line.startswith("| b ")]
+    assert row.split("|")[3].strip() == "—"  # listed unranked
 
 
 def test_one_report_holds_both_kinds_and_csv_tells_them_apart():
@@ -89,3 +92,45 @@ def test_labels_leave_out_file_options_also_for_old_records():
     old = {"predictor": "ghn:channels=8,data='/work/cifar10.zip',steps=5"}  # suite 0.1.0 kept no label
     assert label(old, "predictor") == "ghn:channels=8,steps=5"
     assert label({"benchmark": "nb101:path='/data/x.tfrecord'"}, "benchmark") == "nb101"
+
+
+def test_failed_ranking_rows_are_listed_unranked():
+    records = [_rec("good", 0, 0.5), _rec("good", 1, 0.4), _rec("broken", 0, None, status="error")]
+    summary = summarise_ranking(records)
+    ranks = dict(zip(summary["predictor"], summary["rank"]))
+    assert ranks["good"] == 1 and ranks["broken"] is pd.NA
+    [row] = [line for line in report.render(records).splitlines() if line.startswith("| b ") and "broken" in line]
+    assert [cell.strip() for cell in row.split("|")[1:5]] == ["b", "t", "10", "—"]
+
+
+def test_two_files_of_one_name_get_labels_that_tell_them_apart():
+    def csv_record(digest: str, seed: int, tau: float) -> dict:
+        record = _rec("param-count", seed, tau) | {"key": f"{digest}-{seed}"}
+        return record | {
+            "benchmark": f"csv:path='cells.csv@sha256:{digest}',space='nb101'",
+            "benchmark_label": "csv:path='cells.csv',space='nb101'",
+        }
+
+    records = [csv_record("1111222233334444", seed, 0.5) for seed in range(2)]
+    records += [csv_record("aaaabbbbccccdddd", seed, 0.3) for seed in range(2)]
+    text = report.render(records)
+    assert "csv:path='cells.csv@11112222',space='nb101'" in text
+    assert "csv:path='cells.csv@aaaabbbb',space='nb101'" in text
+    assert report.render(records[:2]).count("csv:path='cells.csv',space='nb101'") >= 1  # no clash: no hash
+    # a default that changed between two runs: the same label, two identities
+    old = _rec("graf-xgb", 0, 0.5) | {"predictor": "graf-xgb:n_estimators=100", "predictor_label": "graf-xgb"}
+    new = _rec("graf-xgb", 0, 0.4) | {
+        "predictor": "graf-xgb:n_estimators=300",
+        "predictor_label": "graf-xgb",
+        "key": "k",
+    }
+    labels = set(summarise_ranking(distinct_labels([old, new]))["predictor_label"])
+    assert labels == {"graf-xgb:n_estimators=100", "graf-xgb:n_estimators=300"}
+
+
+def test_plugins_without_a_version_are_named_by_where_they_come_from():
+    record = _rec("m-pred", 0, 0.5) | {
+        "plugins": {"predictor": {"plugin": "my_mod", "distribution": None, "version": None, "source": "module"}}
+    }
+    text = report.render([record])
+    assert "my_mod (module, no version)" in text and "my_mod None" not in text

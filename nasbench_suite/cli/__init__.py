@@ -1,7 +1,8 @@
 """The ``nasbench-suite`` command line: a thin layer over the study mechanism and the registry.
 
 Configuration errors exit with status 2, every other suite error with status 1, always as one line
-on standard error; an interrupted study exits with 130.
+on standard error; ``run``, ``search`` and ``study`` exit with 1 when a planned job failed (unless
+``--allow-failures``), after writing the report; an interrupted study exits with 130.
 """
 
 from __future__ import annotations

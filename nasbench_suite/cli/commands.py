@@ -124,6 +124,13 @@ def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: Resu
     print(f"{outcome.summary()}; results in {store.path}, report in {board}", file=sys.stderr)
     for error in outcome.errors[:10]:
         print(f"  failed: {error}", file=sys.stderr)
+    if outcome.failed and not args.allow_failures:
+        print(
+            f"nasbench-suite: {outcome.failed} of {len(jobs)} planned jobs failed (exit status 1; "
+            "--allow-failures exits 0); re-run the same command to retry them",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -51,7 +51,7 @@ STUDY_KEYS = ("title", "notes")
 #: Options whose values are specs, which a study file may give a display label.
 LABELLED = ("benchmark", "predictor", "strategy")
 #: Command-line options a study file sets in [study] only (they concern the whole study).
-STUDY_WIDE = {"out", "force", "format", "plot", "jobs", "timeout", "memory_limit", "scheduler"}
+STUDY_WIDE = {"out", "force", "format", "plot", "jobs", "timeout", "memory_limit", "scheduler", "allow_failures"}
 
 
 def read_toml(path: str, what: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from nasbench_suite.errors import SuiteError
+from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.registry.registry import Kind
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.specs import Spec
@@ -60,6 +60,8 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
                 row.update(cells=len(table), expected_cells=len(table), costs=sorted(table.archs.costs))
             else:  # e.g. trains a supernet: listed from its defaults, not loaded
                 row["expected_cells"] = suite.benchmark(Spec(name)).expected_size()
+        except ConfigError as exc:  # e.g. csv without path=: it cannot be listed without options
+            row["needs_options"] = str(exc)
         except SuiteError as exc:
             row["error"] = str(exc)
         row |= {"targets": list(cls.targets), "default_target": cls.default_target, "description": cls.description}
@@ -68,7 +70,9 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
         print(json.dumps(rows, indent=2))
         return 0
     for row in rows:
-        if "error" in row:
+        if "needs_options" in row:
+            size = f"needs options ({row['needs_options']})"
+        elif "error" in row:
             size = f"cannot be loaded here ({row['error']})"
         elif row["loaded"]:
             size = f"{row['cells']} cells"
@@ -76,7 +80,10 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
             cells = f"{row['expected_cells']} cells" if row["expected_cells"] is not None else "its cells"
             size = f"{cells} with default options, computed when loaded (not loaded for this listing)"
         costs = ", ".join(row["costs"]) or ("computed when loaded" if not row["loaded"] else "-")
-        targets = f"targets {', '.join(row['targets'])} (default {row['default_target']})"
+        if row["targets"]:
+            targets = f"targets {', '.join(row['targets'])} (default {row['default_target']})"
+        else:  # the targets depend on its options (the columns of a user's file)
+            targets = "targets set by its options"
         print(f"{row['name']}: {size}; {targets}; costs {costs}")
     return 0
 

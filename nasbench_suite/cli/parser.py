@@ -71,6 +71,12 @@ def _output_options(parser: argparse.ArgumentParser, out: str, out_help: str) ->
     )
     group.add_argument("--format", default="markdown", help=FORMAT_HELP)
     group.add_argument("--plot", metavar="DIR", help="also write the report's figures (PNG + SVG) to DIR")
+    group.add_argument(
+        "--allow-failures",
+        action="store_true",
+        help="exit 0 even when jobs failed (by default any failed job makes the exit status 1; the report "
+        "is written and lists the failures either way)",
+    )
 
 
 def _seed_options(parser: argparse.ArgumentParser, kind: str) -> None:

@@ -10,6 +10,7 @@ plugin's contribution reaches the run's own plugins, never a process-wide defaul
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 from typing import Any
 
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
@@ -167,9 +168,18 @@ class Suite:
 
     @staticmethod
     def label(cls: type[Configurable], spec: Spec) -> str:
-        """The spec as leaderboards show it: the name and the options that name no file."""
-        files = {*cls.input_files, *cls.cache_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
-        return format_spec(spec.name, {k: v for k, v in spec.options.items() if k not in files})
+        """The spec as leaderboards show it: a file an option reads by its name, not its path
+        (``csv:path=my_cells.csv,space=nb101``), and where the plugin keeps derived files left out.
+        Reports add a short content hash where two files of one name would otherwise share a label."""
+        read = {*cls.input_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
+        options = {}
+        for key, value in spec.options.items():
+            if key in cls.cache_files:
+                continue
+            if key in read and isinstance(value, str) and value:
+                value = "+".join(Path(path).name for path in split_files(value))
+            options[key] = value
+        return format_spec(spec.name, options)
 
 
 def with_context(method: Any, context: Suite) -> Any:

@@ -25,7 +25,14 @@ import pandas as pd
 
 from nasbench_suite.report.across import cross_ranking, plot_critical_difference
 from nasbench_suite.report.inference import t_interval
-from nasbench_suite.report.summaries import canonical, label, shown_with_test_size, summarise_ranking, usual_test_sizes
+from nasbench_suite.report.summaries import (
+    canonical,
+    distinct_labels,
+    label,
+    shown_with_test_size,
+    summarise_ranking,
+    usual_test_sizes,
+)
 from nasbench_suite.report.tables import Show, same
 
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -205,6 +212,7 @@ def plot_cross_ranking(
 
 def plot_all(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
     """Every figure the records support (the ranking summary computed once for all of them)."""
+    records = distinct_labels(records)
     summary = _ranking_summary(records, None)
     return (
         plot_kendall(records, directory, show, summary)

@@ -99,8 +99,15 @@ def versions(records: list[dict[str, Any]]) -> list[str]:
     for record in records:
         found.add(f"nasbench-suite {record.get('suite_version')}")
         for info in filter(None, (record.get("plugins") or {}).values()):
-            found.add(f"{info.get('distribution') or info.get('plugin')} {info.get('version')}")
+            found.add(f"{info.get('distribution') or info.get('plugin')} {_version(info)}")
     return sorted(found)
+
+
+def _version(info: dict[str, Any]) -> str:
+    """A plugin's version; a plugin without one is said to be a module or registered in code."""
+    if info.get("version") is not None:
+        return str(info["version"])
+    return f"({info.get('source') or 'module'}, no version)"
 
 
 def protocol_text(records: list[dict[str, Any]]) -> str:

@@ -19,9 +19,9 @@ from nasbench_suite.registry.suite import Suite
 from nasbench_suite.report.across import cross_note, cross_ranking, cross_rows
 from nasbench_suite.report.claims import evaluate
 from nasbench_suite.report.html import html_page
-from nasbench_suite.report.methods import METHODS_NOTE, methods_rows, methods_table
+from nasbench_suite.report.methods import METHODS_NOTE, NO_GUIDE, methods_rows, methods_table
 from nasbench_suite.report.protocol import protocol_table, protocol_text
-from nasbench_suite.report.summaries import summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import distinct_labels, summarise_ranking, summarise_search
 from nasbench_suite.report.tables import (
     CLAIMS_NOTE,
     RANKING_NOTE,
@@ -112,8 +112,9 @@ def failure_notes(ranking: pd.DataFrame, search: pd.DataFrame, show: Any) -> str
         where = f"{show('benchmark', row['benchmark_label'])} (train {row['train_size']})"
         described.append((row, f"{show('predictor', row['predictor_label'])} on {where}"))
     for row in search.to_dict("records") if len(search) else []:
-        guide, benchmark = show("predictor", row["predictor_label"]), show("benchmark", row["benchmark_label"])
-        described.append((row, f"{show('strategy', row['strategy_label'])} with {guide} on {benchmark}"))
+        guide = f" with {show('predictor', row['predictor_label'])}" if row["predictor_label"] != NO_GUIDE else ""
+        benchmark = show("benchmark", row["benchmark_label"])
+        described.append((row, f"{show('strategy', row['strategy_label'])}{guide} on {benchmark}"))
     lines = [
         f"- {what}: {row['failed']} of {row['failed'] + row['seeds']} failed; first error: "
         + " ".join(row["first_error"].split())
@@ -145,6 +146,7 @@ def render(
     are the papers' claims to test, ``title`` and ``notes`` head an HTML page; a ``context`` gives
     all of these and more (display labels, where each table comes from) at once."""
     fmt = check_format(fmt)
+    records = distinct_labels(records)
     context = context or ReportContext(tuple(claims), title, tuple(notes))
     if fmt == "csv":
         return _csv(records)

@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.inference import gain_interval, mean_interval
+from nasbench_suite.specs import format_spec, parse_spec
 
 METRICS = (
     "kendall_tau", "spearman", "pearson", "kendall_tau_top_10pct", "kendall_tau_top_1pct",
@@ -27,6 +29,10 @@ SEARCH_FIELDS = (
     "expected_random_to_best", "seconds",
 )  # fmt: skip
 
+#: The roles a record names plugins in.
+ROLES = ("benchmark", "predictor", "strategy")
+#: How a file an option reads appears in a run's identity (``nasbench_suite.file_identity``).
+_FILE_IDENTITY = re.compile(r"(.+)@sha256:([0-9a-f]+)")
 #: A quoted option value that is a path (records of suite 0.1.0 carry no labels).
 _PATH_OPTION = re.compile(r"[,:]\w+='[^']*/[^']*'(?=,|$)")
 
@@ -41,6 +47,57 @@ def label(record: dict[str, Any], role: str) -> str | None:
         return None
     stripped = _PATH_OPTION.sub("", spec).replace(":,", ":")
     return stripped[:-1] if stripped.endswith(":") else stripped
+
+
+def distinct_labels(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``records`` with labels that tell apart every benchmark, predictor and strategy they hold:
+    where two identities of one role share a label (two files of one name, a default that changed
+    between runs), each label shows the options that differ, a file as its name and a short content
+    hash (``csv:path='cells.csv@1a2b3c4d',space='nb101'``). Every table and figure reads these labels."""
+    renamed: dict[tuple[str, str], str] = {}
+    for role in ROLES:
+        identities: dict[str, set[str]] = {}
+        for record in records:
+            if record.get(role) is not None:
+                identities.setdefault(label(record, role) or "", set()).add(record[role])
+        for shown, group in identities.items():
+            if len(group) > 1:
+                renamed.update({(role, identity): new for identity, new in _told_apart(shown, sorted(group)).items()})
+    if not renamed:
+        return records
+    relabelled = []
+    for record in records:
+        new = {f"{role}_label": renamed[(role, record[role])] for role in ROLES if (role, record.get(role)) in renamed}
+        relabelled.append({**record, **new} if new else record)
+    return relabelled
+
+
+def _told_apart(shown: str, identities: list[str]) -> dict[str, str]:
+    """A label per identity for identities that share the label ``shown``."""
+    try:
+        base = parse_spec(shown, "label")
+        options = {identity: parse_spec(identity, "identity").options for identity in identities}
+    except ConfigError:  # not a spec (a hand-written record): number them
+        return {identity: f"{shown} ({k})" for k, identity in enumerate(identities, start=1)}
+    names = sorted({name for given in options.values() for name in given})
+    differing = [name for name in names if len({repr(given.get(name)) for given in options.values()}) > 1]
+    labels = {}
+    for identity, given in options.items():
+        told = {name: _short(given.get(name)) for name in differing}
+        labels[identity] = format_spec(base.name, {**base.options, **told})
+    return labels
+
+
+def _short(value: Any) -> Any:
+    """An option value as a label shows it: a file identity as its name and 8 digits of its hash, a
+    path as its file's name."""
+    if isinstance(value, str):
+        found = _FILE_IDENTITY.fullmatch(value)
+        if found:
+            return f"{found.group(1)}@{found.group(2)[:8]}"
+        if "/" in value:
+            return value.rstrip("/").rsplit("/", 1)[-1]
+    return value
 
 
 def canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -68,8 +125,9 @@ def first_error(group: pd.DataFrame) -> str:
 
 
 def rank_within(table: pd.DataFrame, by: list[str], column: str) -> pd.Series:
-    """Rank 1 = highest ``column`` within each ``by`` group; missing values rank last."""
-    return table.groupby(by)[column].rank(ascending=False, method="min", na_option="bottom").astype(int)
+    """Rank 1 = highest ``column`` within each ``by`` group; a row without a value (every run failed,
+    or the measure is undefined) is listed unranked (``<NA>``)."""
+    return table.groupby(by)[column].rank(ascending=False, method="min", na_option="keep").astype("Int64")
 
 
 def _shown(group: pd.DataFrame, roles: tuple[str, ...]) -> dict[str, Any]:

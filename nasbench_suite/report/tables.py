@@ -29,6 +29,11 @@ def number(value: Any, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def _rank(value: Any) -> int | str:
+    """A row's rank, or "—" for a row listed unranked (no finished run, or no value to rank by)."""
+    return "—" if value is None or pd.isna(value) else int(value)
+
+
 def mean_std(mean: float, std: float) -> str:
     if mean is None or math.isnan(mean):
         return "—"
@@ -62,7 +67,8 @@ RANKING_NOTE = (
     "Rows: by benchmark, target and train size; within each, by mean Kendall τ over seeds (rank 1 = "
     "highest). Kendall τ: mean ± standard deviation over seeds; 95% CI: Student-t interval of the mean. "
     "τ top 10%: Kendall τ among the true top 10% of the test cells; N@10: the best true rank among the 10 "
-    "cells predicted best (lower is better); — : not measured (records older than these metrics)."
+    "cells predicted best (lower is better); — : not measured (records older than these metrics); a rank "
+    "of — : no finished run with a defined τ to rank (failed or constant runs)."
 )
 
 
@@ -85,7 +91,7 @@ def ranking_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
                 "target": row["target"],
                 "train": row["train_size"],
                 **({"test": row["test_size"]} if with_test else {}),
-                "rank": row["rank"],
+                "rank": _rank(row["rank"]),
                 "predictor": show("predictor", row["predictor_label"]),
                 "Kendall τ": tau,
                 "95% CI": bracket(row["kendall_tau_ci_low"], row["kendall_tau_ci_high"]),
@@ -109,7 +115,7 @@ SEARCH_NOTE = (
     "never reaches T counts at its budget and is missed; SEG is then only an upper bound, shown ≤ without "
     "an interval. Hits: runs that reached T. SEG to best: the same for the best cell(s). Rows are ranked "
     "within one budget and target set only: rows whose runs all hit first, by SEG; rows with misses after "
-    "them, by their bound."
+    "them, by their bound; rows without a finished run are listed unranked (—)."
 )
 
 
@@ -122,7 +128,7 @@ def search_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
             {
                 "benchmark": show("benchmark", r["benchmark_label"]),
                 "target": r["target"],
-                "rank": r["rank"],
+                "rank": _rank(r["rank"]),
                 "strategy": show("strategy", r["strategy_label"]),
                 "predictor": show("predictor", r["predictor_label"]),
                 "SEG (95% CI)": seg_text(

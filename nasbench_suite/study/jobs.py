@@ -56,8 +56,14 @@ def run_rng(seed: int, benchmark: str) -> np.random.Generator:
 
 
 def provenance(entry: Any) -> dict[str, Any]:
-    """Which plugin (and distribution, version) contributed a registry entry."""
-    return {"plugin": entry.plugin.name, "distribution": entry.plugin.distribution, "version": entry.plugin.version}
+    """Which plugin (and distribution, version, source) contributed a registry entry."""
+    plugin = entry.plugin
+    return {
+        "plugin": plugin.name,
+        "distribution": plugin.distribution,
+        "version": plugin.version,
+        "source": plugin.source,
+    }
 
 
 def header(kind: str, key: str, refs: dict[str, PluginRef | None], fields: dict[str, Any]) -> dict[str, Any]:

@@ -67,6 +67,66 @@ def cell_problem(matrix: np.ndarray, operations: list[str]) -> str | None:
     return None
 
 
+def vertex_channels(input_channels: int, output_channels: int, matrix: np.ndarray) -> list[int]:
+    """Channels of every vertex of a cell, as NAS-Bench-101 assigns them."""
+    n = len(matrix)
+    channels = [0] * n
+    channels[0], channels[-1] = input_channels, output_channels
+    if n == 2:
+        return channels
+    fan_in = int(matrix[1:, -1].sum())
+    share, remainder = divmod(output_channels, fan_in)
+    for v in range(1, n - 1):
+        if matrix[v, -1]:
+            channels[v] = share + (1 if remainder > 0 else 0)
+            remainder -= 1 if remainder > 0 else 0
+    for v in range(n - 3, 0, -1):
+        if not matrix[v, -1]:
+            channels[v] = max(channels[dst] for dst in range(v + 1, n - 1) if matrix[v, dst])
+    return channels
+
+
+#: Kernel size of each convolution operation (``maxpool3x3`` has no weights).
+KERNELS = {"conv1x1-bn-relu": 1, "conv3x3-bn-relu": 3}
+
+
+def _conv_bn(c_in: int, c_out: int, kernel: int) -> int:
+    """Trainable parameters of a bias-free convolution followed by batch norm (scale and shift)."""
+    return c_in * c_out * kernel * kernel + 2 * c_out
+
+
+def parameter_count(
+    matrix: np.ndarray,
+    operations: list[str],
+    num_classes: int = 10,
+    stem_channels: int = 128,
+    num_stacks: int = 3,
+    cells_per_stack: int = 3,
+) -> int:
+    """Trainable parameters of the NAS-Bench-101 network of a cell, counted without building it
+    (the network of :mod:`nbs_tables.networks.nb101_network`: a 3x3 stem, stacks of cells whose
+    channels double after each 2x2 max-pool, a dense classifier). With the defaults it equals the
+    table's ``trainable_parameters``."""
+    n = len(matrix)
+
+    def cell(c_in: int, c_out: int) -> int:
+        channels = vertex_channels(c_in, c_out, matrix)
+        count = sum(
+            _conv_bn(channels[v], channels[v], KERNELS[operations[v]])
+            for v in range(1, n - 1)
+            if operations[v] in KERNELS
+        )
+        count += sum(_conv_bn(c_in, channels[v], 1) for v in range(1, n - 1) if matrix[0, v])
+        return count + (_conv_bn(c_in, c_out, 1) if matrix[0, n - 1] else 0)
+
+    total, c_in, channels = _conv_bn(3, stem_channels, 3), stem_channels, stem_channels
+    for stack in range(num_stacks):
+        channels *= 2 if stack > 0 else 1
+        for _ in range(cells_per_stack):
+            total, c_in = total + cell(c_in, channels), channels
+    return total + channels * num_classes + num_classes
+
+
 def module_hash(matrix: np.ndarray, operations: list[str] | tuple[str, ...]) -> str:
     """The official NAS-Bench-101 hash of a pruned cell (iterated MD5 of degrees and labels)."""
     matrix = np.asarray(matrix)

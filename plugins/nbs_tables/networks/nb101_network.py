@@ -6,7 +6,8 @@ and doubled channels before stacks 2 and 3; global average pooling and a dense l
 the output channels are split among the vertices that feed the output (concatenated), other
 vertices take the largest width of their successors, inputs of wider vertices are truncated and the
 cell input reaches a vertex through a 1x1 conv-BN-ReLU projection. With the defaults the parameter
-count equals the table's ``trainable_parameters`` (checked in the tests). The weight-sharing form
+count equals the table's ``trainable_parameters`` (checked in the tests), as does
+:func:`nbs_tables.nb101.parameter_count`, which counts without building the network. The weight-sharing form
 of the space, one network for every cell, is :mod:`nbs_tables.networks.nb101_supernet`.
 """
 
@@ -20,6 +21,7 @@ import torch
 from torch import nn
 
 from nasbench_suite import Architectures, NetworkBuilder
+from nbs_tables.nb101 import vertex_channels
 
 
 class ConvBNReLU(nn.Sequential):
@@ -29,25 +31,6 @@ class ConvBNReLU(nn.Sequential):
             nn.BatchNorm2d(c_out, eps=1e-5, momentum=0.003),  # TF momentum 0.997
             nn.ReLU(inplace=False),
         )
-
-
-def vertex_channels(input_channels: int, output_channels: int, matrix: np.ndarray) -> list[int]:
-    """Channels of every vertex of a cell, as NAS-Bench-101 assigns them."""
-    n = len(matrix)
-    channels = [0] * n
-    channels[0], channels[-1] = input_channels, output_channels
-    if n == 2:
-        return channels
-    fan_in = int(matrix[1:, -1].sum())
-    share, remainder = divmod(output_channels, fan_in)
-    for v in range(1, n - 1):
-        if matrix[v, -1]:
-            channels[v] = share + (1 if remainder > 0 else 0)
-            remainder -= 1 if remainder > 0 else 0
-    for v in range(n - 3, 0, -1):
-        if not matrix[v, -1]:
-            channels[v] = max(channels[dst] for dst in range(v + 1, n - 1) if matrix[v, dst])
-    return channels
 
 
 def vertex_operation(operation: str, channels: int) -> nn.Module:

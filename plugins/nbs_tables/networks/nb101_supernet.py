@@ -27,7 +27,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from nasbench_suite import Architectures, GeneratedWeight
-from nbs_tables.networks.nb101_network import NB101Network, cell_of, skeleton, vertex_channels
+from nbs_tables.nb101 import vertex_channels
+from nbs_tables.networks.nb101_network import NB101Network, cell_of, skeleton
 
 CONVOLUTIONS = {"conv3x3-bn-relu": 3, "conv1x1-bn-relu": 1}
 MAX_VERTICES = 5  # intermediate vertices of a 7-node cell
