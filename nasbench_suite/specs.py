@@ -8,6 +8,8 @@ as booleans (spelled as in TOML and JSON), and anything else as a bare string, s
 from __future__ import annotations
 
 import ast
+import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,3 +73,45 @@ def parse_spec(text: str, what: str) -> Spec:
     if not name:
         raise ConfigError(f"{what} spec {text!r}: expected NAME or NAME:key=value,...")
     return Spec(name, parse_options(rest, f"{what} spec {text!r}"))
+
+
+#: How a file an option reads appears in a run's identity (``nasbench_suite.file_identity``).
+_FILE_IDENTITY = re.compile(r"(.+)@sha256:([0-9a-f]+)")
+#: Several files in one option (``columns=a.csv+b.csv``).
+_FILES = "+"
+
+
+def labels_telling_apart(label: str, identities: list[str]) -> dict[str, str]:
+    """A label per identity for identities that share ``label``: the label with the options whose
+    values differ between them, a file as its name and 8 digits of its content hash
+    (``csv:path='cells.csv@1a2b3c4d',space='nb101'``). Identities that do not parse as specs get the
+    label and 8 digits of a hash of the identity."""
+    try:
+        base = parse_spec(label, "label")
+        options = {identity: parse_spec(identity, "identity").options for identity in identities}
+    except ConfigError:
+        return {identity: f"{label} #{identity_digest(identity)}" for identity in identities}
+    names = sorted({name for given in options.values() for name in given})
+    differing = [name for name in names if len({repr(given.get(name, _ABSENT)) for given in options.values()}) > 1]
+    return {
+        identity: format_spec(base.name, {**base.options, **{name: _short(given.get(name)) for name in differing}})
+        for identity, given in options.items()
+    }
+
+
+def identity_digest(identity: str) -> str:
+    """8 hexadecimal digits of a hash of an identity: the last resort to tell two apart."""
+    return hashlib.sha256(identity.encode()).hexdigest()[:8]
+
+
+_ABSENT = object()
+
+
+def _short(value: Any) -> Any:
+    """An option value as a label shows it: each file identity as its name and 8 digits of its hash."""
+    if not isinstance(value, str):
+        return value
+    parts = [_FILE_IDENTITY.fullmatch(part) for part in value.split(_FILES)]
+    if all(parts):
+        return _FILES.join(f"{found.group(1)}@{found.group(2)[:8]}" for found in parts)
+    return value

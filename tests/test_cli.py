@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -216,14 +217,31 @@ def test_the_default_results_folder_is_not_the_committed_one():
     assert args.out == DEFAULT_OUT != "results" and build_parser().parse_args(["search"]).out == DEFAULT_OUT
 
 
-def test_a_benchmark_label_shows_its_file_by_name_never_its_path(tmp_path, capsys, shared_data):
+def test_a_benchmark_label_shows_its_name_and_options_without_paths(tmp_path, capsys, shared_data):
     path = shared_data / "nb101" / "tfrecord" / "energy_4V9E_estimate.tfrecord"
     args = ["run", "--benchmark", f"nb101:path={path}", "--predictor", "param-count", "--train-sizes", "10"]
     code, out, _ = _run(capsys, *args, "--seeds", "1", "--test-size", "20", "--out", str(tmp_path))
-    assert code == 0 and "| nb101:path='energy_4V9E_estimate.tfrecord' " in out and str(path) not in out
+    assert code == 0 and "| nb101 " in out and str(path) not in out
     [record] = _records(tmp_path)
     assert record["benchmark_spec"] == f"nb101:path={str(path)!r}"  # the path is kept for information
     assert record["benchmark"].startswith("nb101:epochs=108,path='energy_4V9E_estimate.tfrecord@sha256:")
+
+
+def test_a_users_file_and_the_shipped_table_are_two_rows_told_apart(tmp_path, capsys, shared_data):
+    """Both are labelled ``nb101`` (labels never show paths); one report shows what tells them apart,
+    the file by its name and 8 digits of its content hash, in every table."""
+    path = shared_data / "nb101" / "tfrecord" / "energy_4V9E_estimate.tfrecord"
+    args = ["run", "--benchmark", f"nb101:path={path}", "--benchmark", "nb101", "--predictor", "param-count"]
+    code, out, _ = _run(
+        capsys, *args, "--train-sizes", "10", "--seeds", "1", "--test-size", "20", "--out", str(tmp_path)
+    )
+    rows = {line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| nb101")}
+    assert code == 0 and len(rows) == 2 and "nb101:path=None" in rows, rows
+    [mine] = rows - {"nb101:path=None"}
+    assert re.fullmatch(r"nb101:path='energy_4V9E_estimate\.tfrecord@[0-9a-f]{8}'", mine) and str(path) not in out
+    assert out.count(mine) >= 2  # the ranking table and the protocol table
+    html = (tmp_path / "leaderboard.md").read_text()
+    assert mine in html and "nb101:path=None" in html
 
 
 def test_listings(capsys):

@@ -59,12 +59,12 @@ def local_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("local")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NASBENCH_SUITE_PLUGIN_MODULES", "fault_plugins")
-        assert main(["run", *GRID, *PREDICTORS, "--out", str(out)]) == 0
+        assert main(["run", *GRID, *PREDICTORS, "--out", str(out)]) == 1  # the faulty predictor's runs failed
     return _results(out)
 
 
 def test_a_local_cluster_gives_the_same_results_as_a_local_run(tmp_path, capsys, fault_plugins, local_results):
-    assert main(["run", *GRID, *PREDICTORS, "--scheduler", "local", "--jobs", "2", "--out", str(tmp_path)]) == 0
+    assert main(["run", *GRID, *PREDICTORS, "--scheduler", "local", "--jobs", "2", "--out", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert _results(tmp_path) == local_results
     assert "8 runs finished, 4 failed" in err and "fault-raises-in-fit on nb201-cifar10 (train 10): 2 of 2" in out
@@ -72,12 +72,12 @@ def test_a_local_cluster_gives_the_same_results_as_a_local_run(tmp_path, capsys,
 
 def test_a_scheduler_address_or_file_gives_the_same_results(tmp_path, fault_plugins, cluster, local_results):
     assert (
-        main(["run", *GRID, *PREDICTORS, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "a")]) == 0
+        main(["run", *GRID, *PREDICTORS, "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "a")]) == 1
     )
     assert _results(tmp_path / "a") == local_results
     scheduler_file = tmp_path / "scheduler.json"
     scheduler_file.write_text(json.dumps({"address": cluster.scheduler_address}))
-    assert main(["run", *GRID, *PREDICTORS, "--scheduler", str(scheduler_file), "--out", str(tmp_path / "f")]) == 0
+    assert main(["run", *GRID, *PREDICTORS, "--scheduler", str(scheduler_file), "--out", str(tmp_path / "f")]) == 1
     assert _results(tmp_path / "f") == local_results
 
 

@@ -134,3 +134,14 @@ def test_plugins_without_a_version_are_named_by_where_they_come_from():
     }
     text = report.render([record])
     assert "my_mod (module, no version)" in text and "my_mod None" not in text
+
+
+def test_labels_do_not_depend_on_the_order_of_the_records():
+    records = [
+        _rec("p", 0, 0.5) | {"predictor": "p:a=1,b=1", "predictor_label": "p", "finished_at": "1"},
+        _rec("p", 1, 0.4) | {"predictor": "p:a=2,b=1", "predictor_label": "p", "key": "k2", "finished_at": "2"},
+        _rec("p", 2, 0.3) | {"predictor": "p:a=1,b=2", "predictor_label": "p:a=1", "key": "k3", "finished_at": "3"},
+    ]
+    forward = [r["predictor_label"] for r in distinct_labels(records)]
+    backward = [r["predictor_label"] for r in reversed(distinct_labels(list(reversed(records))))]
+    assert forward == backward and len(set(forward)) == 3  # still distinct where a new label equals an old one

@@ -17,6 +17,7 @@ from nasbench_suite.registry.suite import Suite
 from nasbench_suite.report.figures import plot_all
 from nasbench_suite.report.quotes import check_files
 from nasbench_suite.report.render import ReportContext, check_format, render, report_context
+from nasbench_suite.report.summaries import distinct_labels
 from nasbench_suite.specs import Spec, parse_spec
 from nasbench_suite.study.experiment import DEFAULT_BENCHMARK, Experiment, Study
 from nasbench_suite.study.planning import display_labels, plan
@@ -109,7 +110,7 @@ def _run_study(study: Study, args: argparse.Namespace, suite: Suite, store: Resu
     with make_executor(suite, args.jobs, Limits(args.timeout, args.memory_limit), args.scheduler) as executor:
         jobs = plan(study, suite, executor.resolve_device)
         outcome = execute(jobs, store, executor, force=args.force)
-    records = load_records([args.out])  # the latest record of each job
+    records = distinct_labels(load_records([args.out]))  # the latest record of each job, labelled once for all
     keys = {job.key() for job in jobs}
     context = report_context(suite, {"title": study.title, "notes": study.notes, "labels": labels})
     print(render([r for r in records if r["key"] in keys], args.format, context=context), end="")

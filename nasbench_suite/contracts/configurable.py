@@ -15,8 +15,8 @@ Two declarations tell the harness about options that name files:
 * ``cache_files``: options naming where the plugin keeps what it derives (a checkpoint). They are
   not part of a run's identity: the results do not depend on where the file lives.
 
-Labels on leaderboards show the name and the options, an input file by its name (never its path),
-and leave cache locations out.
+Labels on leaderboards show the name and the options that name no file (reports add what tells two
+identities apart where their labels would be the same).
 """
 
 from __future__ import annotations

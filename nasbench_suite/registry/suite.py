@@ -10,8 +10,9 @@ plugin's contribution reaches the run's own plugins, never a process-wide defaul
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from nasbench_suite.contracts.benchmark import Benchmark, BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
@@ -123,9 +124,13 @@ class Suite:
 
     def missing_needs(self, predictor: str, table: BenchmarkTable, target: str | None = None) -> list[str]:
         """Needs of ``predictor`` that ``table`` cannot satisfy: a cost it lacks, or the target itself
-        (never handed to a predictor as a cost)."""
+        (never handed to a predictor as a cost, under its own name or another)."""
         needs = self.predictor_class(predictor).needs
-        return [f"cost:{cost}" for cost in cost_needs(needs) if cost not in table.archs.costs or cost == target]
+        return [
+            f"cost:{cost}"
+            for cost in cost_needs(needs)
+            if cost not in table.archs.costs or is_target(table, cost, target)
+        ]
 
     # -- search strategies ---------------------------------------------------------------------------
 
@@ -168,18 +173,9 @@ class Suite:
 
     @staticmethod
     def label(cls: type[Configurable], spec: Spec) -> str:
-        """The spec as leaderboards show it: a file an option reads by its name, not its path
-        (``csv:path=my_cells.csv,space=nb101``), and where the plugin keeps derived files left out.
-        Reports add a short content hash where two files of one name would otherwise share a label."""
-        read = {*cls.input_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
-        options = {}
-        for key, value in spec.options.items():
-            if key in cls.cache_files:
-                continue
-            if key in read and isinstance(value, str) and value:
-                value = "+".join(Path(path).name for path in split_files(value))
-            options[key] = value
-        return format_spec(spec.name, options)
+        """The spec as leaderboards show it: the name and the options that name no file."""
+        files = {*cls.input_files, *cls.cache_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
+        return format_spec(spec.name, {k: v for k, v in spec.options.items() if k not in files})
 
 
 def with_context(method: Any, context: Suite) -> Any:
@@ -209,3 +205,14 @@ def load_suite(extra_plugins: dict[str, object] | None = None) -> Suite:
     """A context over the installed plugins (and ``extra_plugins``), for using plugins outside the
     harness: ``load_suite().table("nb201-cifar10")``."""
     return Suite(load_registry(extra_plugins))
+
+
+def is_target(table: BenchmarkTable, cost: str, target: str | None) -> bool:
+    """Whether cost ``cost`` is the target: by name, or cell by cell (a column named twice, e.g. a
+    file's column given as both ``params=`` and ``target=``)."""
+    if cost == target:
+        return True
+    if target is None or target not in table.targets or cost not in table.archs.costs:
+        return False
+    values = np.asarray(table.archs.costs[cost], dtype=np.float64)
+    return bool(np.array_equal(values, np.asarray(table.targets[target], dtype=np.float64), equal_nan=True))

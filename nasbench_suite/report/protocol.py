@@ -107,7 +107,7 @@ def _version(info: dict[str, Any]) -> str:
     """A plugin's version; a plugin without one is said to be a module or registered in code."""
     if info.get("version") is not None:
         return str(info["version"])
-    return f"({info.get('source') or 'module'}, no version)"
+    return f"({info['source']}, no version)" if info.get("source") else "(no version)"
 
 
 def protocol_text(records: list[dict[str, Any]]) -> str:

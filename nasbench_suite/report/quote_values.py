@@ -14,7 +14,7 @@ from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.across import cross_ranking
 from nasbench_suite.report.claims import ClaimResult, evaluate
-from nasbench_suite.report.summaries import summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import distinct_labels, summarise_ranking, summarise_search
 from nasbench_suite.study.records import load_records, read_study_settings
 
 CLAIM_FILTERS = ("method", "metric", "benchmark", "setting", "subject", "baseline", "verdict")
@@ -34,7 +34,7 @@ class Directory:
     """The summaries and claims of one results directory, computed once."""
 
     def __init__(self, path: Path, claims: list[Claim]) -> None:
-        records = load_records([path])
+        records = distinct_labels(load_records([path]))  # the labels its report shows
         self.labels = read_study_settings(path).get("labels") or {}
         self.ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
         self.search = summarise_search([r for r in records if r["kind"] == "search"])

@@ -6,14 +6,14 @@ Pure functions of the records, whatever their order."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.inference import gain_interval, mean_interval
-from nasbench_suite.specs import format_spec, parse_spec
+from nasbench_suite.specs import identity_digest, labels_telling_apart
 
 METRICS = (
     "kendall_tau", "spearman", "pearson", "kendall_tau_top_10pct", "kendall_tau_top_1pct",
@@ -31,8 +31,6 @@ SEARCH_FIELDS = (
 
 #: The roles a record names plugins in.
 ROLES = ("benchmark", "predictor", "strategy")
-#: How a file an option reads appears in a run's identity (``nasbench_suite.file_identity``).
-_FILE_IDENTITY = re.compile(r"(.+)@sha256:([0-9a-f]+)")
 #: A quoted option value that is a path (records of suite 0.1.0 carry no labels).
 _PATH_OPTION = re.compile(r"[,:]\w+='[^']*/[^']*'(?=,|$)")
 
@@ -50,54 +48,42 @@ def label(record: dict[str, Any], role: str) -> str | None:
 
 
 def distinct_labels(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``records`` with labels that tell apart every benchmark, predictor and strategy they hold:
-    where two identities of one role share a label (two files of one name, a default that changed
-    between runs), each label shows the options that differ, a file as its name and a short content
-    hash (``csv:path='cells.csv@1a2b3c4d',space='nb101'``). Every table and figure reads these labels."""
-    renamed: dict[tuple[str, str], str] = {}
+    """``records`` with one label per identity, and labels that tell apart every benchmark,
+    predictor and strategy they hold: where two identities of one role share a label (two files of
+    one name, a default that changed between runs), each label shows the options that differ, a file
+    as its name and 8 digits of its content hash (:func:`~nasbench_suite.specs.labels_telling_apart`).
+    Every table, figure and quoted figure reads these labels; the result does not depend on the
+    records' order."""
+    relabelled = {}
     for role in ROLES:
-        identities: dict[str, set[str]] = {}
-        for record in records:
-            if record.get(role) is not None:
-                identities.setdefault(label(record, role) or "", set()).add(record[role])
-        for shown, group in identities.items():
-            if len(group) > 1:
-                renamed.update({(role, identity): new for identity, new in _told_apart(shown, sorted(group)).items()})
-    if not renamed:
-        return records
-    relabelled = []
+        shown = _one_label_per_identity(records, role)
+        by_label: dict[str, list[str]] = {}
+        for identity, text in sorted(shown.items()):
+            by_label.setdefault(text, []).append(identity)
+        for text, identities in by_label.items():
+            if len(identities) > 1:
+                shown.update(labels_telling_apart(text, identities))
+        clashing = {text for text, count in Counter(shown.values()).items() if count > 1}  # still shared
+        shown.update({i: f"{text} #{identity_digest(i)}" for i, text in shown.items() if text in clashing})
+        relabelled[role] = shown
+    result = []
     for record in records:
-        new = {f"{role}_label": renamed[(role, record[role])] for role in ROLES if (role, record.get(role)) in renamed}
-        relabelled.append({**record, **new} if new else record)
-    return relabelled
+        new = {f"{role}_label": relabelled[role][record[role]] for role in ROLES if record.get(role) is not None}
+        changed = any(record.get(key) != value for key, value in new.items())
+        result.append({**record, **new} if changed else record)
+    return result
 
 
-def _told_apart(shown: str, identities: list[str]) -> dict[str, str]:
-    """A label per identity for identities that share the label ``shown``."""
-    try:
-        base = parse_spec(shown, "label")
-        options = {identity: parse_spec(identity, "identity").options for identity in identities}
-    except ConfigError:  # not a spec (a hand-written record): number them
-        return {identity: f"{shown} ({k})" for k, identity in enumerate(identities, start=1)}
-    names = sorted({name for given in options.values() for name in given})
-    differing = [name for name in names if len({repr(given.get(name)) for given in options.values()}) > 1]
-    labels = {}
-    for identity, given in options.items():
-        told = {name: _short(given.get(name)) for name in differing}
-        labels[identity] = format_spec(base.name, {**base.options, **told})
-    return labels
-
-
-def _short(value: Any) -> Any:
-    """An option value as a label shows it: a file identity as its name and 8 digits of its hash, a
-    path as its file's name."""
-    if isinstance(value, str):
-        found = _FILE_IDENTITY.fullmatch(value)
-        if found:
-            return f"{found.group(1)}@{found.group(2)[:8]}"
-        if "/" in value:
-            return value.rstrip("/").rsplit("/", 1)[-1]
-    return value
+def _one_label_per_identity(records: list[dict[str, Any]], role: str) -> dict[str, str]:
+    """Each identity's label: that of its latest record (records written by different versions may
+    label one identity differently)."""
+    latest: dict[str, tuple[str, str]] = {}
+    for record in records:
+        identity = record.get(role)
+        if identity is not None:
+            candidate = (str(record.get("finished_at") or ""), label(record, role) or "")
+            latest[identity] = max(latest.get(identity, candidate), candidate)
+    return {identity: text for identity, (_, text) in latest.items()}
 
 
 def canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

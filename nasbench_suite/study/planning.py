@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.registry.suite import Suite
-from nasbench_suite.specs import Spec, parse_spec
+from nasbench_suite.registry.suite import Suite, is_target
+from nasbench_suite.specs import Spec, labels_telling_apart, parse_spec
 from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
 from nasbench_suite.study.jobs import PluginRef
 from nasbench_suite.study.ranking import RankingJob
@@ -34,7 +34,7 @@ def plan(study: Study, suite: Suite, resolve_device: Callable[[str], str]) -> li
 def display_labels(study: Study, suite: Suite, where: str = "study") -> dict[str, dict[str, str]]:
     """The study's display labels as ``role -> label as leaderboards show the spec -> display label``
     (the spec resolved as planning resolves it); two specs of one role with one label are an error."""
-    labels: dict[str, dict[str, str]] = {}
+    given: list[tuple[str, PluginRef, str]] = []
     for role, text, display in study.labels:
         spec = parse_spec(text, role)
         if role == "benchmark":
@@ -42,11 +42,17 @@ def display_labels(study: Study, suite: Suite, where: str = "study") -> dict[str
         else:
             cls = suite.predictor_class(spec.name) if role == "predictor" else suite.strategy_class(spec.name)
             ref = plugin_ref(suite, cls, spec)
+        given.append((role, ref, display))
+    labels: dict[str, dict[str, str]] = {}
+    for role, ref, display in given:
+        # specs that share a label (two files of one name) are told apart as reports tell them apart
+        sharing = sorted({other.identity for r, other, _ in given if r == role and other.label == ref.label})
+        key = labels_telling_apart(ref.label, sharing)[ref.identity] if len(sharing) > 1 else ref.label
         shown = labels.setdefault(role, {})
-        clash = [other for other, given in shown.items() if given == display and other != ref.label]
+        clash = [other for other, text in shown.items() if text == display and other != key]
         if clash:
-            raise ConfigError(f"{where}: label {display!r} is given to two {role}s ({clash[0]} and {ref.label})")
-        shown[ref.label] = display
+            raise ConfigError(f"{where}: label {display!r} is given to two {role}s ({clash[0]} and {key})")
+        shown[key] = display
     return labels
 
 
@@ -95,7 +101,7 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
             missing = suite.missing_needs(spec.name, table, target)
             if missing:
                 message = f"predictor {spec.name} needs {', '.join(missing)}, which benchmark {raw.name} does not have"
-                if f"cost:{target}" in missing:
+                if any(is_target(table, need.removeprefix("cost:"), target) for need in missing):
                     message += f" as a cost ({target} is the target)"
                 if named:
                     raise ConfigError(message)

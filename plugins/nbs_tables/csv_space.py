@@ -14,7 +14,9 @@ default is the first) and a per-cell cost (a job never hands its target to a pre
   say otherwise; cells are keyed by the official NB101 hash.
 
 Cells get their space's parameter count (``params``, for ``classes=`` classes; NB101's counted as
-NAS-Bench-101's ``trainable_parameters``) unless ``params=`` names a column that holds it, and their
+NAS-Bench-101's ``trainable_parameters``) unless the file has a ``params`` column, or ``params=``
+names the column of this file that holds it (a column equal to the target is never handed to a
+predictor as a cost, whatever its name), and their
 space's mutations and network builder, so every predictor (proxies and hypernetworks included) and
 every strategy works on them. A missing column is a one-line error that lists the file's columns and
 names the option to set where a column looks like the one wanted; a row that is not a valid cell, a
@@ -179,7 +181,9 @@ class CsvBenchmark(Benchmark):
 
 
 def _looks_like_adjacency(values) -> bool:
-    return all(re.fullmatch(r"[\s,\[\]01]+", str(value)) for value in values)
+    """0/1 digits (brackets, commas and spaces aside) in a square number of at least 4 per row."""
+    digits = [re.sub(r"[\s,\[\]]", "", str(value)) for value in values]
+    return all(re.fullmatch(r"[01]{4,}", d) and round(len(d) ** 0.5) ** 2 == len(d) for d in digits)
 
 
 def _looks_like_ops(values) -> bool:
@@ -189,5 +193,5 @@ def _looks_like_ops(values) -> bool:
 def _missing_column(frame, column: str, option: str, what: str, looks: Callable) -> str:
     """``no column 'ops' (...); the columns are ...; name it with ops=operations``."""
     candidates = [c for c in frame.columns if c != column and len(frame) and looks(frame[c].head(20))]
-    hint = f"name it with {option}={candidates[0]}" if candidates else f"name it with {option}="
+    hint = f"name it with {option}={candidates[0] if candidates else 'COLUMN'}"
     return f"no column {column!r} for {what}; the columns are {', '.join(map(str, frame.columns))}; {hint}"

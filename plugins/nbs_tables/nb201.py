@@ -51,7 +51,10 @@ def parse_cell(cell: str) -> tuple[str, ...]:
     tokens = [t for node in cell.strip().strip("|").split("|+|") for t in node.split("|")]
     ops = tuple(token.split("~")[0] for token in tokens)
     if len(ops) != len(EDGES) or any(op not in OPERATIONS for op in ops):
-        raise ValueError(f"not a NAS-Bench-201 cell string: {cell!r}")
+        raise ValueError(
+            f"not a NAS-Bench-201 cell string: {cell!r} (expected |op~0|+|op~0|op~1|+|op~0|op~1|op~2| "
+            f"with operations {', '.join(OPERATIONS)})"
+        )
     return ops
 
 

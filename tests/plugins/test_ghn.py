@@ -73,7 +73,7 @@ def test_a_bad_ghn_checkpoint_fails_its_run_with_the_file_named(tmp_path, capsys
     bad = tmp_path / "ghn.pt"
     bad.write_bytes(b"not a checkpoint")
     args = ["run", "--benchmark", "nb201-cifar10", "--predictor", f"ghn:data={cifar10},{TINY},steps=5,checkpoint={bad}"]
-    assert main([*args, "--train-sizes", "10", "--seeds", "1", "--test-size", "10", "--out", str(tmp_path)]) == 0
+    assert main([*args, "--train-sizes", "10", "--seeds", "1", "--test-size", "10", "--out", str(tmp_path)]) == 1
     [record] = load_records([tmp_path])
     assert (
         record["status"] == "error" and f"{bad}: not a graph hypernetwork checkpoint of this suite" in record["error"]
