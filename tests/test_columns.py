@@ -275,12 +275,17 @@ def _nb101_export(table, rows) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def test_two_files_of_one_name_are_two_rows_told_apart_in_every_table(tmp_path, capsys, nb201):
-    for folder, seed in (("a", 1), ("b", 2)):
+def _two_files_of_one_name(folder, nb201) -> None:
+    """``folder/a/cells.csv`` and ``folder/b/cells.csv``: 200 different NB201 cells each."""
+    for name, seed in (("a", 1), ("b", 2)):
         rows = np.random.default_rng(seed).choice(len(nb201), 200, replace=False)
-        (tmp_path / folder).mkdir()
+        (folder / name).mkdir()
         frame = pd.DataFrame({"arch": nb201.archs.ids[rows], "acc": nb201.targets["test_accuracy"][rows]})
-        frame.to_csv(tmp_path / folder / "cells.csv", index=False)
+        frame.to_csv(folder / name / "cells.csv", index=False)
+
+
+def test_two_files_of_one_name_are_two_rows_told_apart_in_every_table(tmp_path, capsys, nb201):
+    _two_files_of_one_name(tmp_path, nb201)
     benchmarks = [f"--benchmark=csv:path={tmp_path / folder / 'cells.csv'}" for folder in "ab"]
     out = tmp_path / "out"
     args = ["run", *benchmarks, "--predictor", "param-count", "--train-sizes", "10", "--seeds", "2", "--out", str(out)]
@@ -293,11 +298,7 @@ def test_two_files_of_one_name_are_two_rows_told_apart_in_every_table(tmp_path, 
 
 
 def test_display_labels_of_two_files_of_one_name_stay_apart(tmp_path, capsys, nb201):
-    for folder, seed in (("a", 1), ("b", 2)):
-        rows = np.random.default_rng(seed).choice(len(nb201), 200, replace=False)
-        (tmp_path / folder).mkdir()
-        frame = pd.DataFrame({"arch": nb201.archs.ids[rows], "acc": nb201.targets["test_accuracy"][rows]})
-        frame.to_csv(tmp_path / folder / "cells.csv", index=False)
+    _two_files_of_one_name(tmp_path, nb201)
     study = tmp_path / "study.toml"
     study.write_text(
         "[[ranking]]\n"
