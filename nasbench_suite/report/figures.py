@@ -41,10 +41,18 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: its files (PNG first) and its caption."""
+    """One figure: its files (PNG first), its caption, and the topic of the report section it
+    illustrates (:func:`topic`), so that a page can place it beside its table."""
 
     paths: tuple[Path, ...]
     caption: str
+    topic: str = ""
+
+
+def topic(kind: str, budget: int | None = None, top: float | None = None) -> str:
+    """The key that ties a figure to its report section: ``ranking``, ``across``, or
+    ``search:<budget>:<top fraction>`` for one search table."""
+    return f"search:{int(budget)}:{float(top):g}" if kind == "search" else kind
 
 
 def _pyplot() -> Any:
@@ -134,7 +142,9 @@ def plot_kendall(
         ax.grid(alpha=0.3)
         _legend(ax)
         caption = f"Kendall τ vs training cells on {title}: mean over seeds, band = 95% Student-t interval."
-        written.append(Figure(save_figure(fig, _stem(directory, benchmark, target, "kendall")), caption))
+        written.append(
+            Figure(save_figure(fig, _stem(directory, benchmark, target, "kendall")), caption, topic("ranking"))
+        )
     return written
 
 
@@ -188,7 +198,7 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
             f"{int(budget)}: mean over seeds, band = 95% Student-t interval (target set: top {top:.3%})."
         )
         stem = _stem(directory, recorded, target, f"top{top * 100:g}pct", f"budget{int(budget)}", "regret")
-        written.append(Figure(save_figure(fig, stem), caption))
+        written.append(Figure(save_figure(fig, stem), caption, topic("search", budget, top)))
     return written
 
 
@@ -207,7 +217,7 @@ def plot_cross_ranking(
         f"{result.values.shape[0]} blocks (1 = best); predictors joined by a bar are not significantly "
         f"different (Nemenyi, 5%; critical difference {result.critical_difference:.2f})."
     )
-    return [Figure(save_figure(fig, _stem(directory, "cross-benchmark-ranking")), caption)]
+    return [Figure(save_figure(fig, _stem(directory, "cross-benchmark-ranking")), caption, topic("across"))]
 
 
 def plot_all(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:

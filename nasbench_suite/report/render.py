@@ -18,6 +18,7 @@ from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.report.across import cross_note, cross_ranking, cross_rows
 from nasbench_suite.report.claims import evaluate
+from nasbench_suite.report.figures import topic
 from nasbench_suite.report.html import html_page
 from nasbench_suite.report.methods import METHODS_NOTE, NO_GUIDE, methods_rows, methods_table
 from nasbench_suite.report.protocol import protocol_table, protocol_text
@@ -69,6 +70,8 @@ class Section:
     title: str
     table: pd.DataFrame | None = None
     text: str = ""
+    #: What figures illustrate it (:func:`~nasbench_suite.report.figures.topic`); "" for none.
+    topic: str = ""
 
 
 def sections(records: list[dict[str, Any]], context: ReportContext = ReportContext()) -> list[Section]:
@@ -85,16 +88,17 @@ def sections(records: list[dict[str, Any]], context: ReportContext = ReportConte
     across = cross_ranking(ranking) if len(ranking) else None
     if across is not None:
         title = "Across benchmarks: mean rank of the predictors"
-        parts.append(Section(title, cross_rows(across, show), cross_note(across, show)))
+        parts.append(Section(title, cross_rows(across, show), cross_note(across, show), topic("across")))
     results = evaluate(records, list(context.claims))
     if results:
         parts.append(Section("Paper claims, as measured", claims_rows(results, show), CLAIMS_NOTE))
     if len(ranking):
-        parts.append(Section("Ranking: Kendall τ on held-out cells", ranking_rows(ranking, show), RANKING_NOTE))
+        title = "Ranking: Kendall τ on held-out cells"
+        parts.append(Section(title, ranking_rows(ranking, show), RANKING_NOTE, topic("ranking")))
     if len(search):
         for (top, budget), table in search.groupby(["top_fraction", "budget"], sort=True):
             title = f"Search: sample-efficiency gain at {budget:,} look-ups, target set top {top:.3%}"
-            parts.append(Section(title, search_rows(table, show), SEARCH_NOTE))
+            parts.append(Section(title, search_rows(table, show), SEARCH_NOTE, topic("search", budget, top)))
     notes = failure_notes(ranking, search, show)
     if notes:
         parts.append(Section("Failures", text=notes))
