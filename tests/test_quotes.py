@@ -1,6 +1,6 @@
 """Quoted figures: a number in prose carries a reference to the records it comes from, and a check
 finds every quoted value that the records do not give, every unreferenced figure, and fixes values.
-The README and every results README are checked this way."""
+The README, every page under docs/ and every results README are checked this way."""
 
 from __future__ import annotations
 
@@ -97,8 +97,8 @@ def test_fix_rewrites_quoted_values_to_what_the_records_give(tmp_path, claims, c
     assert main(["figures", str(page)]) == 0
 
 
-def test_the_readme_and_every_results_readme_quote_the_records(claims):
-    pages = [ROOT / "README.md", *sorted((ROOT / "results").rglob("README.md"))]
+def test_the_readme_the_docs_and_every_results_readme_quote_the_records(claims):
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")), *sorted((ROOT / "results").rglob("README.md"))]
     problems = check_files(pages, claims)
     assert not problems, "\n".join(map(str, problems[:20]))
     assert sum(page.read_text().count("<!--=") for page in pages) > 100  # the findings carry references

@@ -43,6 +43,7 @@ class SearchSpace:
 
     @property
     def num_operations(self) -> int:
+        """How many operation labels the space has (``input`` and ``output`` included)."""
         return len(self.operations)
 
 

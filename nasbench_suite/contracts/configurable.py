@@ -102,6 +102,7 @@ class Configurable:
         return {name: getattr(self, name) for name in self.param_names()}
 
     def set_params(self, **params: Any) -> Configurable:
+        """Set options by name (an unknown name is a ``ValueError`` listing the valid ones); returns self."""
         valid = set(self.param_names())
         for key, value in params.items():
             if key not in valid:
