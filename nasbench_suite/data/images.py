@@ -38,6 +38,15 @@ CIFAR10_STD = (0.2470, 0.2435, 0.2616)
 
 @dataclass(frozen=True)
 class ImageBatch:
+    """One seeded batch of real images, as zero-cost proxies score networks on it.
+
+    Attributes:
+        images: ``(B, 3, H, W)`` float32 tensor, normalised.
+        labels: ``(B,)`` int64 tensor of class indices.
+        num_classes: how many classes the dataset has.
+        fingerprint: a hash of the exact pixels and labels, part of every cache key.
+    """
+
     images: torch.Tensor  # (B, 3, H, W) float32, normalised
     labels: torch.Tensor  # (B,) int64
     num_classes: int

@@ -3,8 +3,9 @@ data beside the table they illustrate, and nothing fetched from anywhere. Every 
 the page — labels, plugin-supplied names and messages, notes — is escaped.
 
 Made to be read at 1,400 px and on a laptop screen: a list of contents, each table in a box of its
-own that scrolls sideways with its first column fixed, intervals and ± kept on one line, long labels
-broken after their options (the whole label on hover)."""
+own that scrolls sideways with its first column fixed, intervals and signs kept with their numbers,
+long labels broken after their options (the whole label on hover), a study's display labels with the
+spec they stand for on hover, room for the columns of sentences."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ nav ol { columns: 2; font-size: 0.9em; } nav a { color: #0b57d0; text-decoration
 table { border-collapse: separate; border-spacing: 0; font-size: 0.85em; }
 th, td { border-right: 1px solid #ddd; border-bottom: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left;
          vertical-align: top; background: #fff; }
-th { background: #f5f5f7; position: sticky; top: 0; } tr:nth-child(even) td { background: #fafafa; }
+th { background: #f5f5f7; } tr:nth-child(even) td { background: #fafafa; }
+td.text { min-width: 22em; }
 th:first-child, td:first-child { position: sticky; left: 0; z-index: 1; max-width: 24em; min-width: 8em;
                                  box-shadow: 1px 0 0 #ccc; }
 th:first-child { z-index: 2; }
@@ -42,34 +44,42 @@ figure { margin: 0; max-width: 680px; } figure img { max-width: 100%; border: 1p
 figcaption, p.note { color: #555; font-size: 0.9em; }
 """
 
-#: An interval ``0.575 [0.496, 0.653]`` or a ``0.3 ± 0.1``: kept on one line.
-_INTERVAL = re.compile(r"(\S+) (\[[^\]]*\])")
-_PLUS_MINUS = re.compile(r" ± ")
+#: An interval (``[0.496, 0.653]``), with the value before it: kept on one line.
+_INTERVAL = re.compile(r"(?:(\S+) )?\[([^\]]*)\]")
+#: A sign or symbol that belongs to the number after it (``± 0.003``, ``≤ 12.17``, ``Δ -0.037``).
+_ATTACHED = re.compile(r"(^| )([±≤≥Δ×]) ")
 _OPTION_END = re.compile(r"([:,])")
-#: Long labels break after their options; shorter ones stay whole.
+#: Longer first-column labels break after their options; longer text cells get room to wrap.
 LONG_LABEL = 28
+LONG_TEXT = 60
 
 
-def _cell(value: object, first: bool) -> str:
-    """One cell's HTML: escaped, an interval on one line, a long first-column label breakable after
-    each option with the whole label as its tooltip."""
+def _one_line(match: re.Match) -> str:
+    before = f"{match.group(1)}&nbsp;" if match.group(1) else ""
+    return before + "[" + match.group(2).replace(" ", "&nbsp;") + "]"
+
+
+def _cell(value: object, first: bool, specs: dict[str, str] | None = None) -> str:
+    """One cell's HTML: escaped; intervals and signs kept with their numbers; a long first-column
+    label breakable after each option; a display label with the spec it stands for on hover."""
     text = str(value)
-    shown = html.escape(text)
-    shown = _INTERVAL.sub(lambda m: f"{m.group(1)}&nbsp;{m.group(2).replace(', ', ',&nbsp;')}", shown)
-    shown = _PLUS_MINUS.sub("&nbsp;±&nbsp;", shown)
+    shown = _ATTACHED.sub(lambda m: f"{m.group(1)}{m.group(2)}&nbsp;", _INTERVAL.sub(_one_line, html.escape(text)))
+    tip = (specs or {}).get(text) or (text if first and len(text) > LONG_LABEL else "")
+    attributes = f" title='{html.escape(tip, quote=True)}'" if tip else ""
     if first and len(text) > LONG_LABEL:
-        breakable = _OPTION_END.sub(r"\1<wbr>", shown)
-        return f"<td title='{html.escape(text, quote=True)}'>{breakable}</td>"
-    return f"<td>{shown}</td>"
+        shown = _OPTION_END.sub(r"\1<wbr>", shown)
+    elif not first and len(text) > LONG_TEXT:
+        attributes += " class='text'"
+    return f"<td{attributes}>{shown}</td>"
 
 
-def _table(frame: pd.DataFrame) -> str:
+def _table(frame: pd.DataFrame, specs: dict[str, str] | None = None) -> str:
     head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
     rows = []
     for record in frame.to_dict("records"):
         cells = []
         for position, (column, value) in enumerate(record.items()):
-            cell = _cell(value, position == 0)
+            cell = _cell(value, position == 0, specs)
             if column == "verdict":
                 cell = cell.replace("<td", f'<td class="{html.escape(str(value).replace(" ", "-"))}"', 1)
             cells.append(cell)
@@ -95,9 +105,15 @@ def _figure_row(figures: list[tuple[Figure, str]]) -> str:
 
 
 def html_page(
-    parts: list[Section], records: list[dict[str, Any]], title: str, notes: tuple[str, ...] = (), show: Show = same
+    parts: list[Section],
+    records: list[dict[str, Any]],
+    title: str,
+    notes: tuple[str, ...] = (),
+    show: Show = same,
+    specs: dict[str, str] | None = None,
 ) -> str:
-    """The whole page: title, notes, contents, then each section with its figures after its table."""
+    """The whole page: title, notes, contents, then each section with its figures after its table
+    (``specs``: each display label and the spec it stands for, shown on hover)."""
     figures = _figures(records, show) if records else []
     placed = {part.topic for part in parts if part.topic}
     body = [f"<h1>{html.escape(title)}</h1>"]
@@ -117,7 +133,7 @@ def html_page(
         if part.title:
             body.append(f"<h2 id='{anchor}'>{html.escape(part.title)}</h2>")
         if part.table is not None:
-            body.append(_table(part.table))
+            body.append(_table(part.table, specs))
         if part.text:
             text = html.escape(part.text).replace("\n- ", "<br>- ").replace("\n", " ")
             body.append(f"<p class='note'>{text}</p>")

@@ -156,7 +156,8 @@ def render(
         return _csv(records)
     parts = sections(records, context) if records else [Section("", text="(no records)")]
     if fmt == "html":
-        return html_page(parts, records, context.title or "nasbench-suite report", context.notes, context.show)
+        specs = {shown: recorded for labels in context.labels.values() for recorded, shown in labels.items()}
+        return html_page(parts, records, context.title or "nasbench-suite report", context.notes, context.show, specs)
     chunks = []
     for part in parts:
         if part.table is not None and len(part.table):
