@@ -90,3 +90,6 @@ def test_cells_keep_intervals_on_one_line_and_long_labels_breakable():
     cell = _cell(label, first=True)
     assert cell.startswith(f"<td title='{label.replace(chr(39), '&#x27;')}'>") and cell.count("<wbr>") == 3
     assert _cell("GRAF + XGBoost", first=True) == "<td>GRAF + XGBoost</td>"
+    claim = "GRAF features with a tree model predict accuracy better than the one-hot encoding does"
+    assert _cell(claim, first=False).startswith("<td class='text'>")
+    assert "class" not in _cell("27.15 [14.52, 209.35] (2/2 hits; smart subset, batches of 20)", first=False)

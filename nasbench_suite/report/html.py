@@ -49,7 +49,7 @@ _INTERVAL = re.compile(r"(?:(\S+) )?\[([^\]]*)\]")
 #: A sign or symbol that belongs to the number after it (``± 0.003``, ``≤ 12.17``, ``Δ -0.037``).
 _ATTACHED = re.compile(r"(^| )([±≤≥Δ×]) ")
 _OPTION_END = re.compile(r"([:,])")
-#: Longer first-column labels break after their options; longer text cells get room to wrap.
+#: Longer first-column labels break after their options; longer sentences get room to wrap.
 LONG_LABEL = 28
 LONG_TEXT = 60
 
@@ -68,8 +68,8 @@ def _cell(value: object, first: bool, specs: dict[str, str] | None = None) -> st
     attributes = f" title='{html.escape(tip, quote=True)}'" if tip else ""
     if first and len(text) > LONG_LABEL:
         shown = _OPTION_END.sub(r"\1<wbr>", shown)
-    elif not first and len(text) > LONG_TEXT:
-        attributes += " class='text'"
+    elif not first and len(text) > LONG_TEXT and sum(c.isalpha() for c in text) > 0.6 * len(text):
+        attributes += " class='text'"  # a sentence (a claim, a note), not numbers with a remark
     return f"<td{attributes}>{shown}</td>"
 
 
