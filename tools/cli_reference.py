@@ -12,8 +12,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from nasbench_suite.cli import COMMANDS
@@ -56,18 +58,28 @@ def _summaries(parser: argparse.ArgumentParser) -> dict[str, str]:
 
 def page() -> str:
     """The whole page, in the order ``nasbench-suite --help`` lists the commands (usage lines
-    wrapped at 100 columns, whatever the terminal)."""
-    saved = {name: os.environ.get(name) for name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
-    os.environ.update(COLUMNS="100", NO_COLOR="1")  # no terminal width, no colours in the page
-    os.environ.pop("FORCE_COLOR", None)
-    try:
+    wrapped at 100 columns, whatever the terminal; no colours)."""
+    with _environment(COLUMNS="100", NO_COLOR="1", FORCE_COLOR=None):
         return _page()
-    finally:
-        for name, value in saved.items():
+
+
+@contextlib.contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set environment variables (unset those given ``None``) for the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+
+    def apply(settings: dict[str, str | None]) -> None:
+        for name, value in settings.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+    apply(values)
+    try:
+        yield
+    finally:
+        apply(saved)
 
 
 def _page() -> str:
@@ -115,15 +127,8 @@ def catalogue() -> str:
     """Every first-party benchmark, predictor and search strategy, from the registry."""
     from nasbench_suite.registry.registry import load_registry
 
-    saved = os.environ.get("NASBENCH_SUITE_PLUGINS")
-    os.environ["NASBENCH_SUITE_PLUGINS"] = FIRST_PARTY
-    try:
+    with _environment(NASBENCH_SUITE_PLUGINS=FIRST_PARTY):
         registry = load_registry()
-    finally:
-        if saved is None:
-            os.environ.pop("NASBENCH_SUITE_PLUGINS", None)
-        else:
-            os.environ["NASBENCH_SUITE_PLUGINS"] = saved
     lines = [
         "# Catalogue",
         "",

@@ -59,7 +59,7 @@ def _one_line(match: re.Match) -> str:
     return before + "[" + match.group(2).replace(" ", "&nbsp;") + "]"
 
 
-def _cell(value: object, first: bool, specs: dict[str, str] | None = None) -> str:
+def _cell(value: object, first: bool, specs: dict[str, str] | None = None, css: str = "") -> str:
     """One cell's HTML: escaped; intervals and signs kept with their numbers; a long first-column
     label breakable after each option; a display label with the spec it stands for on hover."""
     text = str(value)
@@ -70,6 +70,8 @@ def _cell(value: object, first: bool, specs: dict[str, str] | None = None) -> st
         shown = _OPTION_END.sub(r"\1<wbr>", shown)
     elif not first and len(text) > LONG_TEXT and sum(c.isalpha() for c in text) > 0.6 * len(text):
         attributes += " class='text'"  # a sentence (a claim, a note), not numbers with a remark
+    if css:  # a verdict's own class (holds, contradicted, ...)
+        attributes = f' class="{html.escape(css)}"' + attributes
     return f"<td{attributes}>{shown}</td>"
 
 
@@ -79,10 +81,8 @@ def _table(frame: pd.DataFrame, specs: dict[str, str] | None = None) -> str:
     for record in frame.to_dict("records"):
         cells = []
         for position, (column, value) in enumerate(record.items()):
-            cell = _cell(value, position == 0, specs)
-            if column == "verdict":
-                cell = cell.replace("<td", f'<td class="{html.escape(str(value).replace(" ", "-"))}"', 1)
-            cells.append(cell)
+            css = str(value).replace(" ", "-") if column == "verdict" else ""
+            cells.append(_cell(value, position == 0, specs, css))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<div class='table-box'><table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
