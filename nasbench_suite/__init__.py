@@ -23,7 +23,7 @@ from nasbench_suite.contracts.guide import Guide
 from nasbench_suite.contracts.hookspecs import hookimpl
 from nasbench_suite.contracts.network_builder import GeneratedWeight, GeneratesWeights, NetworkBuilder
 from nasbench_suite.contracts.predictor import FitContext, Predictor, check_predictions, suite_of
-from nasbench_suite.contracts.strategy import SearchStrategy, SearchTask
+from nasbench_suite.contracts.strategy import ParetoTask, SearchStrategy, SearchTask
 from nasbench_suite.data.cache import CACHE_ENV, cache_dir
 from nasbench_suite.data.columns import file_row, numeric_columns, read_frame
 from nasbench_suite.data.files import file_identity
@@ -41,7 +41,7 @@ from nasbench_suite.errors import (
     SuiteError,
     UnknownNameError,
 )
-from nasbench_suite.metrics import kendall_tau, precision_at_k, spearman
+from nasbench_suite.metrics import hypervolume, kendall_tau, pareto_mask, precision_at_k, spearman
 from nasbench_suite.registry.suite import load_suite
 from nasbench_suite.specs import Spec, parse_options, parse_spec
 
@@ -94,6 +94,7 @@ __all__ = [
     "NetworkBuilder",
     "OUTPUT",
     "PAD",
+    "ParetoTask",
     "Predictor",
     "SearchSpace",
     "SearchStrategy",
@@ -118,8 +119,10 @@ __all__ = [
     "SuiteDeprecationWarning",
     # specs and metrics
     "Spec",
+    "hypervolume",
     "kendall_tau",
     "parse_options",
+    "pareto_mask",
     "parse_spec",
     "precision_at_k",
     "spearman",

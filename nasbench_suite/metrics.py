@@ -6,6 +6,7 @@ predictions or targets); the runner records that as *undefined*, never as 0.
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -149,3 +150,105 @@ def sample_efficiency_gain(evaluations_per_seed: np.ndarray, space_size: int, ta
     if evaluations.size == 0 or np.any(evaluations < 1):
         raise ValueError("expected at least one seed, each with >= 1 evaluation")
     return expected_random_evaluations(space_size, target_size) / float(evaluations.mean())
+
+
+# -- several objectives ----------------------------------------------------------------------------
+# Points are ``(n, 2)`` arrays oriented so that larger is better in both columns (a minimised
+# objective enters negated); the reference point is worse than every point that counts.
+
+
+def pareto_mask(points: np.ndarray) -> np.ndarray:
+    """``(n,)`` bool: the points no other point dominates (at least as good in both objectives and
+    better in one). Of identical points, each is kept."""
+    points = _points(points)
+    order = np.lexsort((-points[:, 1], -points[:, 0]))  # by the first objective, then the second, descending
+    best_second = np.maximum.accumulate(points[order, 1])
+    before = np.concatenate([[-np.inf], best_second[:-1]])
+    keep = np.zeros(len(points), dtype=bool)
+    # sorted descending, a point is dominated iff an earlier one has a strictly better second objective,
+    # or an equal second objective with a strictly better first
+    first, second = points[order, 0], points[order, 1]
+    strictly_before = before < second
+    tie = (before == second) & ~_earlier_equal_point(first, second)
+    keep[order] = strictly_before | tie
+    return keep
+
+
+def _earlier_equal_point(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """For points sorted descending: whether an earlier point with the same second objective has a
+    strictly better first objective (then this one is dominated)."""
+    result = np.zeros(len(first), dtype=bool)
+    best_first_at: dict[float, float] = {}
+    for k, (a, b) in enumerate(zip(first.tolist(), second.tolist())):
+        if b in best_first_at and best_first_at[b] > a:
+            result[k] = True
+        best_first_at.setdefault(b, a)
+    return result
+
+
+def hypervolume(points: np.ndarray, reference: tuple[float, float]) -> float:
+    """The area dominated by ``points`` and bounded by ``reference`` (exact, two objectives); points
+    not better than the reference in both objectives add nothing."""
+    points = _points(points)
+    points = points[(points[:, 0] > reference[0]) & (points[:, 1] > reference[1])]
+    if not len(points):
+        return 0.0
+    order = np.lexsort((-points[:, 1], -points[:, 0]))
+    first, second = points[order, 0], points[order, 1]
+    reached = np.maximum.accumulate(np.concatenate([[reference[1]], second]))
+    return float(np.sum((first - reference[0]) * (reached[1:] - reached[:-1])))
+
+
+def hypervolume_curve(points: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
+    """``(n,)``: the hypervolume of the first ``k`` points, for ``k = 1..n`` (a search's anytime curve
+    when the points are its look-ups in order). Exact; linear in ``n`` but for the rare points that
+    change the front."""
+    points = _points(points)
+    curve = np.empty(len(points))
+    front_first: list[float] = []  # the current front, ascending in the first objective
+    front_second: list[float] = []  # ... and so descending in the second
+    value = 0.0
+    for k, (a, b) in enumerate(points.tolist()):
+        at = bisect.bisect_left(front_first, a)
+        dominated = at < len(front_first) and front_second[at] >= b
+        if not dominated and a > reference[0] and b > reference[1]:
+            # drop the front points the new one dominates (first <= a, second <= b): a run ending at ``at``
+            start = at
+            while start > 0 and front_second[start - 1] <= b:
+                start -= 1
+            end = at + 1 if at < len(front_first) and front_first[at] == a else at
+            del front_first[start:end], front_second[start:end]
+            front_first.insert(start, a)
+            front_second.insert(start, b)
+            value = hypervolume(np.column_stack([front_first, front_second]), reference)
+        curve[k] = value
+    return curve
+
+
+def _points(points: np.ndarray) -> np.ndarray:
+    points = np.asarray(points, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"expected an (n, 2) array of two objectives (got shape {points.shape})")
+    return points
+
+
+def random_hypervolume_curves(
+    points: np.ndarray, reference: tuple[float, float], repeats: int, seed: int = 0
+) -> np.ndarray:
+    """``(repeats, n)`` float32: the hypervolume curve (:func:`hypervolume_curve`) of random search
+    over the cells ``points``, for ``repeats`` seeded random orders of all of them."""
+    points = _points(points)
+    rng = np.random.default_rng(seed)
+    curves = np.empty((repeats, len(points)), dtype=np.float32)
+    for r in range(repeats):
+        curves[r] = hypervolume_curve(points[rng.permutation(len(points))], reference)
+    return curves
+
+
+def first_passages(curves: np.ndarray, level: float) -> np.ndarray:
+    """Per curve (a row, non-decreasing), the 1-based look-up at which it first reaches ``level``; a
+    level above a curve's end counts as its end (every random order ends at the whole table's
+    hypervolume, so this only absorbs rounding)."""
+    curves = np.asarray(curves)
+    targets = np.minimum(np.float32(level), curves[:, -1])[:, None]
+    return (curves >= targets).argmax(axis=1) + 1

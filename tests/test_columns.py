@@ -185,7 +185,7 @@ def test_a_bad_columns_file_is_one_line_naming_file_column_and_row(tmp_path, cap
         ("supernet=nope", "no column 'nope' for supernet=; the numeric columns are gdas_acc"),
         (
             "target=nope",
-            "unknown target 'nope'; expected one of test_accuracy, test_accuracy_12ep, val_accuracy_12ep, gdas_acc",
+            "unknown target 'nope'; expected one of test_accuracy, test_accuracy_12ep, val_accuracy_12ep, edgegpu_latency",
         ),
         ("missing=maybe", "missing: expected one of error, drop (got 'maybe')"),
     ],
@@ -196,6 +196,8 @@ def test_bad_column_options_name_what_was_expected(tmp_path, capsys, estimates, 
                  "--train-sizes", "10", "--seeds", "1", "--out", str(tmp_path)])  # fmt: skip
     err = capsys.readouterr().err.strip().splitlines()
     assert code in (1, 2) and len(err) == 1 and message in err[0], err
+    if options.startswith("target="):  # the joined file's column is offered too
+        assert err[0].endswith(", gdas_acc"), err
 
 
 def test_column_options_without_a_file_are_named(suite):

@@ -50,6 +50,9 @@ def experiment_from_args(kind: str, args: argparse.Namespace) -> Experiment:
         strategies=_specs(args.strategy, "search strategy"),
         budget=args.budget,
         top_fraction=args.top,
+        constraint=args.constraint,
+        objectives=tuple(args.objective or ()),
+        hv_target=args.hv_target,
     )
 
 

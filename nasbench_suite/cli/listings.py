@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from nasbench_suite.errors import ConfigError, SuiteError
 from nasbench_suite.registry.registry import Kind
 from nasbench_suite.registry.suite import Suite
@@ -58,6 +60,7 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
             if cls.cheap_to_load:
                 table = suite.table(Spec(name))
                 row.update(cells=len(table), expected_cells=len(table), costs=sorted(table.archs.costs))
+                row["target_cells"] = {name: int(np.isfinite(table.targets[name]).sum()) for name in cls.targets}
             else:  # e.g. trains a supernet: listed from its defaults, not loaded
                 row["expected_cells"] = suite.benchmark(Spec(name)).expected_size()
         except ConfigError as exc:  # e.g. csv without path=: it cannot be listed without options
@@ -65,6 +68,7 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
         except SuiteError as exc:
             row["error"] = str(exc)
         row |= {"targets": list(cls.targets), "default_target": cls.default_target, "description": cls.description}
+        row["lower_is_better"] = [name for name in cls.targets if name in cls.lower_is_better]
         rows.append(row)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -81,11 +85,22 @@ def cmd_benchmarks(args: argparse.Namespace, suite: Suite, parser: argparse.Argu
             size = f"{cells} with default options, computed when loaded (not loaded for this listing)"
         costs = ", ".join(row["costs"]) or ("computed when loaded" if not row["loaded"] else "-")
         if row["targets"]:
-            targets = f"targets {', '.join(row['targets'])} (default {row['default_target']})"
+            shown = [_target_text(name, row) for name in row["targets"]]
+            targets = f"targets {', '.join(shown)} (default {row['default_target']})"
         else:  # the targets depend on its options (the columns of a user's file)
             targets = "targets set by its options"
         print(f"{row['name']}: {size}; {targets}; costs {costs}")
     return 0
+
+
+def _target_text(name: str, row: dict[str, Any]) -> str:
+    """A target as the listing shows it: ``[min]`` when lower is better, and its number of cells
+    when some cells of the table have no value for it."""
+    notes = ["min"] if name in row["lower_is_better"] else []
+    cells = row.get("target_cells", {}).get(name)
+    if cells is not None and cells < row["cells"]:
+        notes.append(f"{cells} cells")
+    return f"{name} [{', '.join(notes)}]" if notes else name
 
 
 def _list_kind(

@@ -10,6 +10,7 @@ from nasbench_suite.study.experiment import (
     DEFAULT_BENCHMARK,
     DEFAULT_BUDGET,
     DEFAULT_GUIDE,
+    DEFAULT_HV_TARGET,
     DEFAULT_SEEDS,
     DEFAULT_TOP_FRACTION,
     DEFAULT_TRAIN_SIZES,
@@ -144,6 +145,25 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_TOP_FRACTION,
         help=f"target set: this fraction of the best cells (default {DEFAULT_TOP_FRACTION})",
+    )
+    search.add_argument(
+        "--constraint",
+        metavar="METRIC<=VALUE",
+        help="search only the cells that satisfy this (<=, <, >=, >) on a target or cost, e.g. edgegpu_latency<=5",
+    )
+    search.add_argument(
+        "--objective",
+        action="append",
+        metavar="TARGET",
+        help="give twice for a multi-objective (Pareto) search of multi-objective strategies, scored by "
+        "hypervolume; a latency or energy target is minimised (e.g. --objective test_accuracy "
+        "--objective edgegpu_latency)",
+    )
+    search.add_argument(
+        "--hv-target",
+        type=float,
+        default=DEFAULT_HV_TARGET,
+        help=f"Pareto search's target: this fraction of the true front's hypervolume (default {DEFAULT_HV_TARGET})",
     )
     search.add_argument("--config", metavar="FILE", help=config_help.format("search"))
     _execution_options(search)

@@ -105,6 +105,10 @@ class Benchmark(Configurable, abc.ABC):
     citation: ClassVar[str] = ""
     targets: ClassVar[tuple[str, ...]]
     default_target: ClassVar[str]
+    #: The targets where lower is better (latency, energy, error); every other target is maximised.
+    #: The harness scores and searches a minimised target the right way round: precision@k and the
+    #: top regions are its lowest cells, and a search looks for its lowest value.
+    lower_is_better: ClassVar[tuple[str, ...]] = ()
     #: False when loading computes something heavy (training a supernet); ``nasbench-suite
     #: benchmarks`` then lists the benchmark without loading it (see :meth:`expected_size`).
     cheap_to_load: ClassVar[bool] = True
@@ -121,6 +125,10 @@ class Benchmark(Configurable, abc.ABC):
         """The metrics this configuration offers (the class's ``targets``; a benchmark whose targets
         depend on its options, e.g. the columns of a user's file, overrides it)."""
         return tuple(self.targets)
+
+    def minimises(self, target: str) -> bool:
+        """Whether lower values of ``target`` are better (the class's ``lower_is_better``)."""
+        return target in self.lower_is_better
 
     def default_target_name(self) -> str:
         """The metric predicted when a spec names none (the class's ``default_target``)."""

@@ -14,6 +14,10 @@ been evaluated (the harness's stopping goals), the next :meth:`SearchTask.evalua
 search for the strategy. A strategy that does costly work between look-ups (fitting a predictor)
 may check :attr:`SearchTask.finished` first.
 
+A multi-objective strategy (``multi_objective = True``) searches two objectives at once: it gets a
+:class:`ParetoTask`, whose look-ups return both values, and is scored by the hypervolume of the
+front it found.
+
 Strategies that use a predictor (``uses_predictor = True``) get it as :attr:`SearchTask.guide`
 (:class:`~nasbench_suite.contracts.guide.Guide`), which fits and scores it with what the predictor
 needs (an unlabelled pool, the suite's context), as one model or a bootstrap ensemble.
@@ -54,14 +58,27 @@ class SearchTask:
         guide: Guide | None = None,
         goals: Sequence[np.ndarray] = (),
     ) -> None:
+        self._start(table, np.asarray(table.targets[target], dtype=np.float64), (target,), budget, rng, goals)
+        self.guide = guide
+
+    def _start(
+        self,
+        table: BenchmarkTable,
+        values: np.ndarray,
+        hidden: Sequence[str],
+        budget: int,
+        rng: np.random.Generator,
+        goals: Sequence[np.ndarray],
+    ) -> None:
         self._table = table
-        self._values = np.asarray(table.targets[target], dtype=np.float64)
-        self.archs: Architectures = table.archs.without_cost(target)  # the target is no cost to read
+        self._values = values
+        self.archs: Architectures = table.archs
+        for name in hidden:  # a target is no cost to read
+            self.archs = self.archs.without_cost(name)
         #: True for the cells that have a value for the target: the cells a search may evaluate.
-        self.has_value: np.ndarray = np.isfinite(self._values)
+        self.has_value: np.ndarray = np.isfinite(values) if values.ndim == 1 else np.isfinite(values).all(axis=1)
         self.budget: int = min(int(budget), int(self.has_value.sum()))
         self.rng = rng
-        self.guide = guide
         self._goals = [np.asarray(goal, dtype=np.int64) for goal in goals]
         self._order: list[int] = []
         self._evaluated = np.zeros(len(table), dtype=bool)
@@ -98,6 +115,14 @@ class SearchTask:
     def neighbours(self, index: int) -> np.ndarray:
         """Cells that differ from cell ``index`` by one mutation of the space."""
         return self._table.neighbours(int(index))
+
+    @property
+    def encoding(self) -> np.ndarray:
+        """``(n, d)`` integers, one row per cell, in which one mutation of the space changes one column
+        (the table's ``mutation_encoding``): what a crossover recombines. Read-only."""
+        view = self._table._encoding.view()
+        view.flags.writeable = False
+        return view
 
     @property
     def finished(self) -> bool:
@@ -139,6 +164,37 @@ class SearchTask:
         return self.rng.choice(pool, size=min(size, len(pool)), replace=False)
 
 
+class ParetoTask(SearchTask):
+    """A search for the cells that trade off two objectives best (the Pareto front).
+
+    :meth:`evaluate` returns an ``(n, 2)`` array: per cell its value of each objective, oriented so
+    that larger is better (a minimised objective, such as latency, enters negated). A cell has a
+    value when it has both. :attr:`guides` holds one guide per objective (for a strategy that uses a
+    predictor): fit ``guides[k]`` on the evaluated cells and column ``k`` of their values.
+    """
+
+    def __init__(
+        self,
+        table: BenchmarkTable,
+        objectives: Sequence[str],
+        budget: int,
+        rng: np.random.Generator,
+        lower_is_better: Sequence[str] = (),
+        guides: Sequence[Guide] = (),
+        goals: Sequence[np.ndarray] = (),
+    ) -> None:
+        if len(objectives) != 2:
+            raise StrategyError(f"a Pareto search takes two objectives (got {len(objectives)})")
+        #: The objectives' names, in the order of the columns of the values.
+        self.objectives: tuple[str, ...] = tuple(objectives)
+        signs = [-1.0 if name in lower_is_better else 1.0 for name in objectives]
+        values = np.column_stack([sign * np.asarray(table.targets[name], dtype=np.float64)
+                                  for sign, name in zip(signs, objectives)])  # fmt: skip
+        self._start(table, values, objectives, budget, rng, goals)
+        self.guides: tuple[Guide, ...] = tuple(guides)
+        self.guide = self.guides[0] if self.guides else None
+
+
 def _repeats(cells: np.ndarray) -> np.ndarray:
     """True for every occurrence of a cell after its first one in ``cells``."""
     _, first = np.unique(cells, return_index=True)
@@ -151,6 +207,8 @@ class SearchStrategy(Configurable, abc.ABC):
     """Base class of search-strategy plugins; ``__init__`` takes keyword options."""
 
     uses_predictor: ClassVar[bool] = False
+    #: True for a strategy that searches two objectives at once: it gets a :class:`ParetoTask`.
+    multi_objective: ClassVar[bool] = False
     kind_label = "search strategy"
     _stop_goals: tuple[np.ndarray, ...] = ()
 

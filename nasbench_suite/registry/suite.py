@@ -60,6 +60,10 @@ class Suite:
         """What to join onto the table, and the benchmark's own options."""
         return column_files(spec.options, self.cost_names(spec.name))
 
+    def minimises(self, bench_spec: Spec, target: str) -> bool:
+        """Whether lower values of ``target`` are better on the benchmark of ``bench_spec``."""
+        return self.benchmark(bench_spec).minimises(target)
+
     def resolve_benchmark(self, raw: Spec) -> tuple[Spec, str]:
         """Split the harness's ``target=`` off a benchmark spec and check the target exists (a target
         may be a column of a joined file)."""

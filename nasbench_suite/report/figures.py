@@ -5,6 +5,9 @@
 * per benchmark, target, target set and budget, the regret (best value − best found) vs look-ups, one
   line per strategy and guide: the mean over seeds with its 95% Student-t band (never two budgets in
   one plot);
+* per benchmark, pair of objectives, hypervolume target and budget of a Pareto search: the true
+  Pareto front with the front each strategy found in its median run, and the hypervolume ratio vs
+  look-ups (mean over seeds with its 95% Student-t band);
 * the critical-difference diagram of the cross-benchmark ranking.
 
 Every method keeps one colour and marker in every figure of a report, and no two lines of a figure
@@ -29,6 +32,7 @@ from nasbench_suite.report.summaries import (
     canonical,
     distinct_labels,
     label,
+    search_target,
     shown_with_test_size,
     summarise_ranking,
     usual_test_sizes,
@@ -50,9 +54,10 @@ class Figure:
 
 
 def topic(kind: str, budget: int | None = None, top: float | None = None) -> str:
-    """The key that ties a figure to its report section: ``ranking``, ``across``, or
-    ``search:<budget>:<top fraction>`` for one search table."""
-    return f"search:{int(budget)}:{float(top):g}" if kind == "search" else kind
+    """The key that ties a figure to its report section: ``ranking``, ``across``,
+    ``search:<budget>:<top fraction>`` for one search table, ``pareto:<budget>:<hypervolume target>``
+    for one Pareto-search table."""
+    return f"{kind}:{int(budget)}:{float(top):g}" if kind in ("search", "pareto") else kind
 
 
 def _pyplot() -> Any:
@@ -152,7 +157,8 @@ def _regret_band(runs: pd.DataFrame, length: int) -> tuple[np.ndarray, np.ndarra
     """Mean regret after each look-up with its 95% band over seeds (a search that stopped at the best
     cell stays at zero regret)."""
     curves = np.array([np.pad(c, (0, length - len(c)), mode="edge") for c in runs["curve"]], dtype=float)
-    regret = runs["best_value"].to_numpy(dtype=float)[:, None] - curves
+    sign = np.where(runs["lower_is_better"].fillna(False).astype(bool), -1.0, 1.0) if "lower_is_better" in runs else 1.0
+    regret = np.reshape(sign, (-1, 1)) * (runs["best_value"].to_numpy(dtype=float)[:, None] - curves)
     mean, low, high = t_interval(regret.T)
     return mean, np.maximum(low, 0), high
 
@@ -166,11 +172,8 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
     ok = canonical([r for r in records if r["kind"] == "search" and r.get("status") == "ok"])
     if not ok:
         return []
-    frame = pd.DataFrame.from_records(ok)
-    frame["benchmark_label"] = [label(record, "benchmark") for record in ok]
-    for role in ("strategy", "predictor"):
-        frame[f"{role}_shown"] = [show(role, label(record, role)) if label(record, role) else "" for record in ok]
-    frame["line"] = [f"{s} / {p}" if p else s for s, p in zip(frame["strategy_shown"], frame["predictor_shown"])]
+    frame = _search_frame(ok, show)
+    frame["target"] = [search_target(record) for record in ok]
     styles = Styles(list(frame["line"]))
     written = []
     for (recorded, target, top, budget), group in frame.groupby(
@@ -202,6 +205,78 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
     return written
 
 
+def _search_frame(ok: list[dict[str, Any]], show: Show) -> pd.DataFrame:
+    """Search records as a frame with the benchmark's label and a line name per strategy and guide."""
+    frame = pd.DataFrame.from_records(ok)
+    frame["benchmark_label"] = [label(record, "benchmark") for record in ok]
+    for role in ("strategy", "predictor"):
+        frame[f"{role}_shown"] = [show(role, label(record, role)) if label(record, role) else "" for record in ok]
+    frame["line"] = [f"{s} / {p}" if p else s for s, p in zip(frame["strategy_shown"], frame["predictor_shown"])]
+    return frame
+
+
+def _staircase(ax: Any, front: np.ndarray, signs: tuple[float, float], **style: Any) -> None:
+    """A front drawn as the staircase it dominates (points joined in order of the first objective)."""
+    ordered = front[np.argsort(front[:, 0], kind="stable")]
+    ax.step(ordered[:, 0], ordered[:, 1], where="post" if signs[0] * signs[1] < 0 else "pre", **style)
+
+
+def plot_pareto(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
+    """Per benchmark, pair of objectives, hypervolume target and budget: the true front with each
+    line's front from its median run, and the hypervolume ratio vs look-ups."""
+    plt = _pyplot()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ok = canonical([r for r in records if r["kind"] == "pareto" and r.get("status") == "ok"])
+    if not ok:
+        return []
+    frame = _search_frame(ok, show)
+    styles = Styles(list(frame["line"]))
+    written = []
+    for (recorded, target, hv_target, budget), group in frame.groupby(
+        ["benchmark_label", "target", "hv_target", "budget"]
+    ):
+        benchmark = show("benchmark", recorded)
+        objectives = list(group["objectives"].iloc[0])
+        minimised = set(group["lower_is_better"].iloc[0])
+        signs = tuple(-1.0 if name in minimised else 1.0 for name in objectives)
+        fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
+        true_front = np.array(group["true_front"].iloc[0], dtype=float)
+        left.scatter(true_front[:, 1], true_front[:, 0], s=60, facecolors="none", edgecolors="black",
+                     label=f"true front ({len(true_front)} cells)", zorder=3)  # fmt: skip
+        _staircase(left, true_front[:, ::-1], signs[::-1], color="black", linewidth=0.8, alpha=0.6)
+        steps = np.arange(1, int(budget) + 1)
+        for line, runs in group.groupby("line", sort=True):
+            style = styles(line)
+            median = runs.iloc[int(np.argsort(runs["hv_ratio"].to_numpy(), kind="stable")[len(runs) // 2])]
+            found = np.array(median["found_front"], dtype=float)
+            left.scatter(found[:, 1], found[:, 0], s=18, color=style["color"], marker=style["marker"], label=line)
+            curves = np.array([np.pad(c, (0, int(budget) - len(c)), mode="edge") for c in runs["hv_curve"]], float)
+            mean, low, high = t_interval(curves.T)
+            right.plot(steps, mean, label=f"{line} ({len(runs)} seeds)", markevery=0.1, markersize=4, **style)
+            right.fill_between(steps, np.maximum(low, 0.0), np.minimum(high, 1.0), alpha=0.12, color=style["color"])
+        left.set_xlabel(objectives[1] + (" (lower is better)" if objectives[1] in minimised else ""))
+        left.set_ylabel(objectives[0] + (" (lower is better)" if objectives[0] in minimised else ""))
+        left.set_title(f"{benchmark}: fronts found (median run)")
+        left.grid(alpha=0.3)
+        right.axhline(float(hv_target), color="grey", linestyle=":", linewidth=1)
+        right.set_xscale("log")
+        right.set_xlabel("look-ups (trained architectures)")
+        right.set_ylabel("hypervolume ratio")
+        right.set_title(f"{benchmark}: budget {int(budget)} look-ups")
+        right.grid(alpha=0.3)
+        _legend(right)
+        caption = (
+            f"Pareto search on {benchmark}, {target}, budget {int(budget)}: left, the true Pareto front "
+            f"(black circles) and the front each strategy found in its median run by hypervolume; right, the "
+            f"hypervolume ratio vs look-ups, mean over seeds, band = 95% Student-t interval (dotted: the target "
+            f"{float(hv_target):g})."
+        )
+        stem = _stem(directory, recorded, target, f"hv{float(hv_target):g}", f"budget{int(budget)}", "pareto")
+        written.append(Figure(save_figure(fig, stem), caption, topic("pareto", budget, hv_target)))
+    return written
+
+
 def plot_cross_ranking(
     records: list[dict[str, Any]], directory: str | Path, show: Show = same, summary: pd.DataFrame | None = None
 ) -> list[Figure]:
@@ -227,5 +302,6 @@ def plot_all(records: list[dict[str, Any]], directory: str | Path, show: Show = 
     return (
         plot_kendall(records, directory, show, summary)
         + plot_regret(records, directory, show)
+        + plot_pareto(records, directory, show)
         + plot_cross_ranking(records, directory, show, summary)
     )

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from nasbench_suite.report.inference import FAMILY_ERROR, MIN_SEEDS
-from nasbench_suite.report.summaries import canonical, label
+from nasbench_suite.report.summaries import canonical, label, search_target
 from nasbench_suite.report.tables import Show, same
 from nasbench_suite.study.provenance import describe_environment
 
@@ -23,6 +23,21 @@ SPLIT_RULE = (
     "one. Every predictor of a seed is scored on the same cells, so comparisons are paired by seed. Search: a "
     "run's random generator depends on its seed and benchmark only; the target set is the top fraction of "
     "all cells with a value, and random search's expected look-ups to it are exact."
+)
+#: Said where the records hold constrained, minimised or Pareto searches.
+CONSTRAINED_RULE = (
+    "Constrained search: only the cells that satisfy the constraint (on a metric of the table known for every "
+    "cell) are searched; the target set, the best cell and random search's expectation refer to them."
+)
+MINIMISED_RULE = (
+    "Minimised targets (latency, energy): ranking scores and top regions use the negated values, so the best "
+    "cells are the lowest; searches look for the lowest value."
+)
+PARETO_RULE = (
+    "Pareto search: each look-up returns both objectives; both are scaled to [0, 1] over the table's cells "
+    "(a minimised one turned round) and hypervolumes are measured exactly from the reference point "
+    "(-0.1, -0.1); random search's expected look-ups to a hypervolume are a Monte-Carlo estimate over 400 "
+    "seeded random orders of the table's cells."
 )
 STATISTICS = (
     "Intervals are 95% Student-t intervals of the mean over seeds (no resampling; the same records give the "
@@ -50,6 +65,13 @@ def _with(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.assign(**missing)
 
 
+def _target_sets(search: pd.DataFrame) -> str:
+    """The searches' target sets: top fractions of the cells, hypervolume fractions of the true front."""
+    tops = [f"top {v:.3%}" for v in sorted(set(search["top_fraction"].dropna()))]
+    fronts = [f"{v:.1%} of the front's hypervolume" for v in sorted(set(search["hv_target"].dropna()))]
+    return ", ".join(tops + fronts) or "—"
+
+
 def protocol_table(records: list[dict[str, Any]], provenance: Mapping[str, str], show: Show = same) -> pd.DataFrame:
     """One row per benchmark (as labelled) and target."""
     records = canonical([r for r in records if r.get("status") == "ok"])
@@ -57,11 +79,12 @@ def protocol_table(records: list[dict[str, Any]], provenance: Mapping[str, str],
         return pd.DataFrame()
     frame = pd.DataFrame.from_records(records)
     frame["benchmark_shown"] = [label(record, "benchmark") for record in records]
+    frame["target"] = [search_target(record) if record["kind"] == "search" else record["target"] for record in records]
     rows = []
     for (benchmark, target), group in frame.groupby(["benchmark_shown", "target"], sort=True):
         ranking = _with(group[group["kind"] == "ranking"], "predictor", "train_size", "test_size", "pool_size")
-        search_by = ["strategy", "predictor", "budget", "top_fraction"]
-        search = _with(group[group["kind"] == "search"], *search_by, "space_size")
+        search_by = ["strategy", "predictor", "budget", "top_fraction", "hv_target"]
+        search = _with(group[group["kind"].isin(["search", "pareto"])], *search_by, "space_size")
         pools = [*ranking["pool_size"].dropna(), *search["space_size"].dropna()]
         ranking_seeds = [len(g) for _, g in ranking.groupby(["predictor", "train_size", "test_size"], dropna=False)]
         search_seeds = [len(g) for _, g in search.groupby(search_by, dropna=False)]
@@ -79,7 +102,7 @@ def protocol_table(records: list[dict[str, Any]], provenance: Mapping[str, str],
                 "test cells": _sizes(ranking["test_size"]) if len(ranking) else "—",
                 "seeds per ranking row": _range(ranking_seeds),
                 "budgets": _sizes(search["budget"]) if len(search) else "—",
-                "target sets": ", ".join(f"top {v:.3%}" for v in sorted(set(search.get("top_fraction", ())))) or "—",
+                "target sets": _target_sets(search),
                 "seeds per search row": _range(search_seeds),
                 "source": provenance.get(name, "—"),
             }
@@ -112,9 +135,16 @@ def _version(info: dict[str, Any]) -> str:
 
 def protocol_text(records: list[dict[str, Any]]) -> str:
     """The split rule, the statistics, versions and environments, as one paragraph per topic."""
+    rules = [SPLIT_RULE]
+    if any(record.get("constraint") for record in records):
+        rules.append(CONSTRAINED_RULE)
+    if any(record.get("lower_is_better") for record in records):
+        rules.append(MINIMISED_RULE)
+    if any(record.get("kind") == "pareto" for record in records):
+        rules.append(PARETO_RULE)
     return "\n\n".join(
         [
-            f"Splits. {SPLIT_RULE}",
+            f"Splits. {' '.join(rules)}",
             f"Statistics. {STATISTICS}",
             f"Versions: {', '.join(versions(records))}.",
             f"Code and libraries: {environments(records)}.",

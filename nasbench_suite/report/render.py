@@ -1,6 +1,7 @@
 """Render whatever a results directory holds as one report: methods side by side, the cross-benchmark
 ranking, the papers' claims with their verdicts, the ranking leaderboard (Kendall tau and the other
-metrics at each train size), the search leaderboards (one per budget and target set), the failures,
+metrics at each train size), the search leaderboards (one per budget and target set), the Pareto-search
+leaderboards (one per budget and hypervolume target), the failures,
 and the protocol and provenance behind the numbers. The same records give the same report, byte for
 byte, in whatever order they were read."""
 
@@ -22,12 +23,14 @@ from nasbench_suite.report.figures import topic
 from nasbench_suite.report.html import html_page
 from nasbench_suite.report.methods import METHODS_NOTE, NO_GUIDE, methods_rows, methods_table
 from nasbench_suite.report.protocol import protocol_table, protocol_text
-from nasbench_suite.report.summaries import distinct_labels, summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import distinct_labels, summarise_pareto, summarise_ranking, summarise_search
 from nasbench_suite.report.tables import (
     CLAIMS_NOTE,
+    PARETO_NOTE,
     RANKING_NOTE,
     SEARCH_NOTE,
     claims_rows,
+    pareto_rows,
     ranking_rows,
     search_rows,
 )
@@ -80,6 +83,7 @@ def sections(records: list[dict[str, Any]], context: ReportContext = ReportConte
     show = context.show
     ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     search = summarise_search([r for r in records if r["kind"] == "search"])
+    pareto = summarise_pareto([r for r in records if r["kind"] == "pareto"])
     parts: list[Section] = []
     if len(ranking) and len(search):
         for (benchmark, target), table in methods_table(ranking, search).items():
@@ -99,7 +103,11 @@ def sections(records: list[dict[str, Any]], context: ReportContext = ReportConte
         for (top, budget), table in search.groupby(["top_fraction", "budget"], sort=True):
             title = f"Search: sample-efficiency gain at {budget:,} look-ups, target set top {top:.3%}"
             parts.append(Section(title, search_rows(table, show), SEARCH_NOTE, topic("search", budget, top)))
-    notes = failure_notes(ranking, search, show)
+    if len(pareto):
+        for (hv_target, budget), table in pareto.groupby(["hv_target", "budget"], sort=True):
+            title = f"Pareto search: hypervolume at {budget:,} look-ups, target {hv_target:.1%} of the true front's"
+            parts.append(Section(title, pareto_rows(table, show), PARETO_NOTE, topic("pareto", budget, hv_target)))
+    notes = failure_notes(ranking, pd.concat([search, pareto], ignore_index=True) if len(pareto) else search, show)
     if notes:
         parts.append(Section("Failures", text=notes))
     parts.append(
@@ -178,7 +186,11 @@ def render(
 def _csv(records: list[dict[str, Any]]) -> str:
     ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
     search = summarise_search([r for r in records if r["kind"] == "search"])
+    pareto = summarise_pareto([r for r in records if r["kind"] == "pareto"])
     if len(search):
         search = search.assign(censored=search["censored_target"])
-    frames = [frame for frame in (ranking.assign(kind="ranking"), search.assign(kind="search")) if len(frame)]
+    if len(pareto):
+        pareto = pareto.assign(censored=pareto["censored_target"])
+    kinds = (ranking.assign(kind="ranking"), search.assign(kind="search"), pareto.assign(kind="pareto"))
+    frames = [frame for frame in kinds if len(frame)]
     return pd.concat(frames, ignore_index=True).to_csv(index=False) if frames else ""

@@ -24,6 +24,9 @@ TRAIN_METRICS = ("train_kendall_tau", "train_kendall_tau_top_10pct")
 COSTS = ("fit_seconds", "predict_seconds", "peak_rss_mb", "peak_cuda_mb")
 RANKING_GROUP = ["benchmark", "target", "train_size", "test_size", "predictor"]
 SEARCH_GROUP = ["benchmark", "target", "top_fraction", "budget", "strategy", "predictor"]
+PARETO_GROUP = ["benchmark", "target", "hv_target", "budget", "strategy", "predictor"]
+PARETO_FIELDS = ("hv_ratio", "lookups_to_hv_target", "reached_hv_target", "expected_random_to_hv_target",
+                 "random_to_final_hv", "front_found", "front_size", "seconds")  # fmt: skip
 SEARCH_FIELDS = (
     "lookups_to_target", "reached_target", "lookups_to_best", "reached_best", "expected_random_to_target",
     "expected_random_to_best", "seconds",
@@ -176,6 +179,13 @@ def shown_with_test_size(row: dict[str, Any], usual: dict[int, int]) -> str:
     return label if row["test_size"] == usual[row["train_size"]] else f"{label} ({row['test_size']} test cells)"
 
 
+def search_target(record: dict[str, Any]) -> str:
+    """A search's target as reports show it: with its constraint, ``test_accuracy | edgegpu_latency<=5``
+    (a constrained search is a search of its own)."""
+    constraint = record.get("constraint")
+    return f"{record['target']} | {constraint}" if constraint else str(record["target"])
+
+
 def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per (benchmark, target, top fraction, budget, strategy, predictor), ranked by SEG
     within its benchmark, target, top fraction and budget (never across budgets): the gain with its
@@ -185,6 +195,7 @@ def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
         return pd.DataFrame(columns=[*SEARCH_GROUP, "rank"])
     roles = ("benchmark", "strategy", "predictor")
     frame = _frame(records, roles, ("budget",))
+    frame["target"] = [search_target(record) for record in canonical(records)]
     for column in SEARCH_FIELDS:
         if column not in frame:  # every search failed: no outcome fields at all
             frame[column] = np.nan
@@ -216,4 +227,49 @@ def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
     table["rank"] = rank_within(table, SEARCH_GROUP[:4], "rank_key")
     table = table.drop(columns="rank_key")
     order = [*SEARCH_GROUP[:4], "rank", "strategy", "predictor"]
+    return table.sort_values(order).reset_index(drop=True)
+
+
+def summarise_pareto(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per (benchmark, objectives, hypervolume target, budget, strategy, predictor), ranked by
+    the mean hypervolume ratio within its benchmark, objectives, target and budget: the ratio with
+    its 95% interval, the multi-objective sample-efficiency gain (random search's expected look-ups
+    to the hypervolume target over the strategy's mean, runs that missed counted at their budget,
+    then only an upper bound), hits, median look-ups, and the look-ups random search needs, in
+    expectation, to reach the ratio a run ended with."""
+    if not records:
+        return pd.DataFrame(columns=[*PARETO_GROUP, "rank"])
+    roles = ("benchmark", "strategy", "predictor")
+    frame = _frame(records, roles, ("budget", "hv_target"))
+    for column in PARETO_FIELDS:
+        if column not in frame:  # every search failed
+            frame[column] = np.nan
+    rows = []
+    for key, group in frame.groupby(PARETO_GROUP, sort=True):
+        ok = group[group["status"] == "ok"]
+        row: dict[str, Any] = dict(zip(PARETO_GROUP, key)) | _shown(group, roles)
+        row["seeds"] = int(len(ok))
+        row["failed"] = int((group["status"] != "ok").sum())
+        ratio = mean_interval(pd.to_numeric(ok["hv_ratio"]).to_numpy(dtype=np.float64))
+        # a ratio lies in [0, 1]: the interval is cut there
+        row["hv_ratio"], row["hv_ratio_ci_low"] = ratio.value, max(ratio.low, 0.0) if ratio.n > 1 else np.nan
+        row["hv_ratio_ci_high"] = min(ratio.high, 1.0) if ratio.n > 1 else np.nan
+        reached = ok["reached_hv_target"].astype(bool)
+        row["missed_target"] = int((~reached).sum())
+        lookups = ok["lookups_to_hv_target"].to_numpy(dtype=np.float64)
+        expected = float(ok["expected_random_to_hv_target"].iloc[0]) if len(ok) else np.nan
+        row["expected_random_to_target"] = expected
+        row["lookups_to_target_median"] = float(np.median(lookups)) if len(lookups) else np.nan
+        gain = gain_interval(lookups, expected, row["missed_target"])
+        row["seg_target"], row["seg_target_ci_low"], row["seg_target_ci_high"] = gain.value, gain.low, gain.high
+        row["censored_target"] = bool(row["missed_target"])
+        row["random_to_final_hv"] = pd.to_numeric(ok["random_to_final_hv"]).mean() if len(ok) else np.nan
+        row["front_found"] = pd.to_numeric(ok["front_found"]).mean() if len(ok) else np.nan
+        row["front_size"] = int(ok["front_size"].iloc[0]) if len(ok) else np.nan
+        row["seconds"] = pd.to_numeric(ok["seconds"]).mean() if len(ok) else np.nan
+        row["first_error"] = first_error(group)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["rank"] = rank_within(table, PARETO_GROUP[:4], "hv_ratio")
+    order = [*PARETO_GROUP[:4], "rank", "strategy", "predictor"]
     return table.sort_values(order).reset_index(drop=True)

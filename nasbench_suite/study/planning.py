@@ -6,18 +6,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
+
+from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import Suite, is_target
 from nasbench_suite.specs import Spec, labels_telling_apart, parse_spec
+from nasbench_suite.study.constraints import check_constraint, parse_constraint
 from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
 from nasbench_suite.study.jobs import PluginRef
+from nasbench_suite.study.pareto import ParetoSearchJob
 from nasbench_suite.study.ranking import RankingJob
 from nasbench_suite.study.searching import SearchJob
 
 log = logging.getLogger(__name__)
 
-Job = RankingJob | SearchJob
+Job = RankingJob | SearchJob | ParetoSearchJob
 
 
 def plan(study: Study, suite: Suite, resolve_device: Callable[[str], str]) -> list[Job]:
@@ -148,44 +153,72 @@ def _too_large(benchmark: str, target: str, pool: int, train_size: int, experime
     return f"train size {train_size}{extra} + test size {experiment.test_size} exceeds {cells}"
 
 
-def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[SearchJob]:
-    """Every search job of the block: strategies that use a predictor run once per predictor."""
+def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[SearchJob | ParetoSearchJob]:
+    """Every search job of the block: strategies that use a predictor run once per predictor. With
+    two objectives, every job is a Pareto search by a multi-objective strategy."""
     if experiment.budget < 1:
         raise ConfigError(f"--budget: expected a positive number of look-ups (got {experiment.budget})")
     _check_seeds(experiment)
     if not 0 < experiment.top_fraction < 1:
         raise ConfigError(f"--top: expected a fraction between 0 and 1 (got {experiment.top_fraction})")
-    strategies = list(experiment.strategies) or [Spec(name) for name in suite.registry.strategies.names()]
+    pareto = bool(experiment.objectives)
+    if pareto:
+        _check_pareto_options(experiment)
+    constraint = parse_constraint(experiment.constraint) if experiment.constraint is not None else None
+    strategies = list(experiment.strategies) or [
+        Spec(name) for name in suite.registry.strategies.names() if suite.strategy_class(name).multi_objective == pareto
+    ]
     predictors = list(experiment.predictors) or [Spec(DEFAULT_GUIDE)]
     for spec in predictors:
         suite.check_predictor(spec, device)
     for spec in strategies:
         suite.strategy(spec)  # names and options, before any work
-    jobs = []
+        _check_objective_count(suite, spec, experiment)
+    jobs: list[SearchJob | ParetoSearchJob] = []
     for raw in experiment.benchmarks:
         bench_spec, target = suite.resolve_benchmark(raw)
         table = suite.table(bench_spec)
         benchmark = plugin_ref(suite, suite.benchmark_class(raw.name), bench_spec)
-        pool = len(table.indices_with(target))
-        if experiment.budget > pool:
-            raise ConfigError(
-                f"--budget {experiment.budget} exceeds the {pool} cells of {raw.name} with target {target!r}"
+        if pareto:
+            _check_objectives(experiment.objectives, table, raw.name)
+            pool = int(
+                np.isfinite(np.column_stack([table.targets[o] for o in experiment.objectives])).all(axis=1).sum()
             )
+            what = f"with both objectives {' and '.join(experiment.objectives)}"
+        elif constraint is not None:
+            pool = check_constraint(constraint, table, raw.name, target)
+            what = f"with target {target!r} under --constraint {constraint}"
+        else:
+            pool = len(table.indices_with(target))
+            what = f"with target {target!r}"
+        if experiment.budget > pool:
+            raise ConfigError(f"--budget {experiment.budget} exceeds the {pool} cells of {raw.name} {what}")
+        minimised = tuple(name for name in experiment.objectives if suite.minimises(bench_spec, name))
         for strategy_spec in strategies:
             cls = suite.strategy_class(strategy_spec.name)
             strategy = plugin_ref(suite, cls, strategy_spec)
             guides: list[Spec | None] = list(predictors) if cls.uses_predictor else [None]
             for spec in guides:
-                if spec is not None:
-                    missing = suite.missing_needs(spec.name, table, target)
-                    if missing:
-                        reason = f" as a cost ({target} is the target)" if f"cost:{target}" in missing else ""
-                        raise ConfigError(
-                            f"predictor {spec.name} cannot guide a search on benchmark {raw.name}: it needs "
-                            f"{', '.join(missing)}, which the benchmark does not have{reason}"
-                        )
+                for name in experiment.objectives or (target,):
+                    _check_guide(suite, spec, table, name, raw.name)
                 guide = plugin_ref(suite, suite.predictor_class(spec.name), spec) if spec else None
                 for seed in seed_range(experiment):
+                    if pareto:
+                        jobs.append(
+                            ParetoSearchJob(
+                                benchmark,
+                                tuple(experiment.objectives),
+                                minimised,
+                                strategy,
+                                guide,
+                                experiment.budget,
+                                seed,
+                                experiment.hv_target,
+                                device,
+                                _uses_gpu(suite, spec, device),
+                            )  # fmt: skip
+                        )
+                        continue
                     jobs.append(
                         SearchJob(
                             benchmark,
@@ -197,6 +230,62 @@ def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[Searc
                             experiment.top_fraction,
                             device,
                             _uses_gpu(suite, spec, device),
+                            str(constraint) if constraint is not None else None,
                         )  # fmt: skip
                     )
     return jobs
+
+
+def _check_pareto_options(experiment: Experiment) -> None:
+    objectives = experiment.objectives
+    if len(objectives) != 2 or len(set(objectives)) != 2:
+        raise ConfigError(
+            f"--objective: a multi-objective search takes two different objectives (got {', '.join(objectives)})"
+        )
+    if experiment.constraint is not None:
+        raise ConfigError("--constraint: not taken by a multi-objective search (make it a second --objective)")
+    if not 0 < experiment.hv_target <= 1:
+        raise ConfigError(f"--hv-target: expected a fraction in (0, 1] (got {experiment.hv_target})")
+    named = [spec for spec in experiment.benchmarks if "target" in spec.options]
+    if named:
+        raise ConfigError(
+            f"benchmark {named[0].name}: target= is not taken by a multi-objective search; "
+            "name the metrics with --objective"
+        )
+
+
+def _check_objective_count(suite: Suite, spec: Spec, experiment: Experiment) -> None:
+    """A multi-objective strategy needs two objectives; a single-objective one takes none."""
+    cls = suite.strategy_class(spec.name)
+    if cls.multi_objective and not experiment.objectives:
+        raise ConfigError(
+            f"strategy {spec.name} is multi-objective: give two objectives, e.g. --objective test_accuracy "
+            "--objective edgegpu_latency (got one objective, the benchmark's target)"
+        )
+    if experiment.objectives and not cls.multi_objective:
+        multi = [name for name in suite.registry.strategies.names() if suite.strategy_class(name).multi_objective]
+        raise ConfigError(
+            f"strategy {spec.name} searches one objective; with --objective give multi-objective strategies "
+            f"({', '.join(multi) or 'none registered'})"
+        )
+
+
+def _check_objectives(objectives: tuple[str, ...], table: BenchmarkTable, benchmark: str) -> None:
+    for name in objectives:
+        if name not in table.targets:
+            raise ConfigError(
+                f"--objective {name}: benchmark {benchmark} has no target {name!r}; expected one of "
+                f"{', '.join(table.targets)}"
+            )
+
+
+def _check_guide(suite: Suite, spec: Spec | None, table: BenchmarkTable, target: str, benchmark: str) -> None:
+    if spec is None:
+        return
+    missing = suite.missing_needs(spec.name, table, target)
+    if missing:
+        reason = f" as a cost ({target} is the target)" if f"cost:{target}" in missing else ""
+        raise ConfigError(
+            f"predictor {spec.name} cannot guide a search on benchmark {benchmark}: it needs "
+            f"{', '.join(missing)}, which the benchmark does not have{reason}"
+        )

@@ -112,6 +112,9 @@ class RankingJob:
         pool = table.indices_with(self.target)
         split = make_split(pool, self.benchmark.name, self.seed, self.train_size, self.test_size, self.unlabelled_size)
         targets = table.targets[self.target]
+        # a minimised target (latency) is scored negated, so its top regions are its lowest cells
+        sign = -1.0 if suite.minimises(self.benchmark.spec, self.target) else 1.0
+        record["lower_is_better"] = sign < 0
         archs = table.archs.without_cost(self.target)  # a column that is the target is no cost to read
         predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
         record["predictor_params"] = jsonable(predictor.get_params())
@@ -138,9 +141,9 @@ class RankingJob:
             log.warning(message)
             failed(record, message, exc)
         else:
-            scores = score_predictions(targets[split.test], predictions)
+            scores = score_predictions(sign * targets[split.test], sign * predictions)
             if self.score_train:
-                train_scores = score_predictions(targets[split.train], train_predictions, top_k=())
+                train_scores = score_predictions(sign * targets[split.train], sign * train_predictions, top_k=())
                 scores.update({f"train_{name}": value for name, value in train_scores.items()})
             record.update(
                 status="ok",

@@ -34,11 +34,12 @@ LEGACY_FILES = ("runs.jsonl", "searches.jsonl")
 REQUIRED_FIELDS = {
     "ranking": ("benchmark", "target", "predictor", "train_size", "seed"),
     "search": ("benchmark", "target", "strategy", "predictor", "top_fraction", "seed"),
+    "pareto": ("benchmark", "objectives", "strategy", "predictor", "budget", "hv_target", "seed"),
 }
 
 
 def record_kind(record: dict[str, Any]) -> str:
-    """``ranking`` or ``search`` (records of 0.1.0 predictor runs have no ``kind``)."""
+    """``ranking``, ``search`` or ``pareto`` (records of 0.1.0 predictor runs have no ``kind``)."""
     return record.get("kind") or ("search" if "strategy" in record else "ranking")
 
 
@@ -128,7 +129,7 @@ def read_records(path: Path, check_fields: bool = False) -> list[dict[str, Any]]
             raise ResultsError(f"{path}:{number}: expected a result record with 'key' and 'status'")
         kind = record_kind(record)
         if kind not in REQUIRED_FIELDS:
-            raise ResultsError(f"{path}:{number}: unknown record kind {kind!r}; expected ranking or search")
+            raise ResultsError(f"{path}:{number}: unknown record kind {kind!r}; expected ranking, search or pareto")
         missing = [name for name in REQUIRED_FIELDS[kind] if name not in record] if check_fields else []
         if missing:
             raise ResultsError(

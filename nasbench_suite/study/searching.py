@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.guide import FitFunction, Guide
 from nasbench_suite.contracts.legacy import run_search
 from nasbench_suite.contracts.predictor import FitContext, Predictor
@@ -25,6 +26,7 @@ from nasbench_suite.errors import PredictorError
 from nasbench_suite.execution.measure import measured
 from nasbench_suite.metrics import expected_random_evaluations
 from nasbench_suite.registry.suite import Suite
+from nasbench_suite.study.constraints import parse_constraint
 from nasbench_suite.study.jobs import PluginRef, failed, header, key_of, now, plugin_provenance, run_rng
 
 KIND = "search"
@@ -58,26 +60,30 @@ class SearchJob:
     top_fraction: float
     device: str = "cpu"
     uses_gpu: bool = False
+    #: ``metric<=bound`` etc. (:mod:`.constraints`): search only the cells that satisfy it.
+    constraint: str | None = None
     kind: str = KIND
 
     def key(self) -> str:
-        return key_of(
-            {
-                "kind": KIND,
-                "benchmark": self.benchmark.identity,
-                "target": self.target,
-                "strategy": self.strategy.identity,
-                "predictor": self.predictor.identity if self.predictor else None,
-                "budget": self.budget,
-                "seed": self.seed,
-                "top_fraction": self.top_fraction,
-                "device": self.device,
-            }
-        )
+        fields = {
+            "kind": KIND,
+            "benchmark": self.benchmark.identity,
+            "target": self.target,
+            "strategy": self.strategy.identity,
+            "predictor": self.predictor.identity if self.predictor else None,
+            "budget": self.budget,
+            "seed": self.seed,
+            "top_fraction": self.top_fraction,
+            "device": self.device,
+        }
+        if self.constraint is not None:  # unconstrained searches keep the keys they always had
+            fields["constraint"] = self.constraint
+        return key_of(fields)
 
     def describe(self) -> str:
         using = f" with {self.predictor.label}" if self.predictor else ""
-        return f"search {self.strategy.label}{using} on {self.benchmark.label} (seed {self.seed})"
+        under = f" under {self.constraint}" if self.constraint else ""
+        return f"search {self.strategy.label}{using} on {self.benchmark.label}{under} (seed {self.seed})"
 
     def _refs(self) -> dict[str, PluginRef | None]:
         return {"benchmark": self.benchmark, "strategy": self.strategy, "predictor": self.predictor}
@@ -90,6 +96,8 @@ class SearchJob:
             "top_fraction": self.top_fraction,
             "device": self.device,
         }
+        if self.constraint is not None:
+            fields["constraint"] = self.constraint
         return header(KIND, self.key(), self._refs(), fields)
 
     def failure_record(self, error: str) -> dict[str, Any]:
@@ -99,8 +107,9 @@ class SearchJob:
         """Run one search; a failing strategy or predictor is recorded with status ``error``."""
         record = self._header()
         record["plugins"] = plugin_provenance(suite, self._refs())
-        table = suite.table(self.benchmark.spec)
-        values = table.targets[self.target]
+        table, sign = self._search_table(suite)
+        record["lower_is_better"] = sign < 0
+        values = table.targets[self.target]  # oriented: larger is better
         top = target_set(values, self.top_fraction)
         best = np.flatnonzero(values == np.nanmax(values))  # every cell tied at the best value
         space = int(np.isfinite(values).sum())
@@ -136,14 +145,26 @@ class SearchJob:
                 reached_target=to_target is not None,
                 lookups_to_best=to_best if to_best is not None else self.budget,
                 reached_best=to_best is not None,
-                best_found=float(curve[-1]) if len(curve) else None,
-                best_value=float(values[best[0]]),
-                curve=[round(float(v), 5) for v in curve],
+                best_found=float(sign * curve[-1]) if len(curve) else None,
+                best_value=float(sign * values[best[0]]),
+                curve=[round(float(sign * v), 5) for v in curve],
                 seconds=cost.seconds,
                 peak_rss_mb=cost.peak_rss_mb,
             )
         record["finished_at"] = now()
         return record
+
+    def _search_table(self, suite: Suite) -> tuple[BenchmarkTable, float]:
+        """The table as the search sees it, and the target's sign: a minimised target (latency)
+        negated, so that larger is better, and the cells that break the constraint without a value."""
+        table = suite.table(self.benchmark.spec)
+        sign = -1.0 if suite.minimises(self.benchmark.spec, self.target) else 1.0
+        if sign > 0 and self.constraint is None:
+            return table, sign
+        values = sign * np.asarray(table.targets[self.target], dtype=np.float64)
+        if self.constraint is not None:
+            values[~parse_constraint(self.constraint).feasible(table)] = np.nan
+        return BenchmarkTable(table.archs, {self.target: values}, table.mutation_encoding), sign
 
 
 def _guide_fitter(suite: Suite, task: SearchTask, seed: int) -> FitFunction:

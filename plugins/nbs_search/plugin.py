@@ -6,6 +6,7 @@ from nasbench_suite import Claim, hookimpl
 from nbs_search.baselines import RandomSearch, RegularizedEvolution
 from nbs_search.guided import FullSpaceSearch, RandomSubsetSearch, SmartSubsetSearch
 from nbs_search.local_search import LocalSearch, PredictorLocalSearch
+from nbs_search.pareto import NSGA2, ParetoPredictorSearch, ParetoRandomSearch
 
 
 @hookimpl
@@ -18,6 +19,9 @@ def register_search_strategies() -> list[type]:
         RandomSubsetSearch,
         SmartSubsetSearch,
         PredictorLocalSearch,
+        ParetoRandomSearch,
+        NSGA2,
+        ParetoPredictorSearch,
     ]
 
 

