@@ -185,7 +185,8 @@ def test_a_bad_columns_file_is_one_line_naming_file_column_and_row(tmp_path, cap
         ("supernet=nope", "no column 'nope' for supernet=; the numeric columns are gdas_acc"),
         (
             "target=nope",
-            "unknown target 'nope'; expected one of test_accuracy, test_accuracy_12ep, val_accuracy_12ep, edgegpu_latency",
+            "unknown target 'nope'; expected one of test_accuracy, test_accuracy_12ep, val_accuracy_12ep, "
+            "edgegpu_latency",
         ),
         ("missing=maybe", "missing: expected one of error, drop (got 'maybe')"),
     ],

@@ -60,8 +60,9 @@ def layout(page: str, folder: Path, width: int) -> dict:
 
 @needs_browser
 @pytest.mark.parametrize("width", [1400, 1024])
-def test_the_five_method_report_fits_the_window_and_every_figure_loads(tmp_path, width):
-    page = (ROOT / "results" / "five-methods" / "report.html").read_text(encoding="utf-8")
+@pytest.mark.parametrize("study", ["five-methods", "hardware-aware"])
+def test_a_committed_report_fits_the_window_and_every_figure_loads(tmp_path, width, study):
+    page = (ROOT / "results" / study / "report.html").read_text(encoding="utf-8")
     seen = layout(page, tmp_path, width)
     assert seen["tables"] >= 10 and seen["images"] >= 10
     assert seen["past"] == 0 and seen["page"] <= seen["width"], seen

@@ -21,12 +21,13 @@ def _records(folder: Path) -> None:
     for seed in range(3):
         for predictor, tau in (("graf-xgb", 0.80 + 0.01 * seed), ("onehot-xgb", 0.70)):
             rows.append({
-                "key": f"{predictor}-{seed}", "kind": "ranking", "status": "ok", "benchmark": "b", "target": "t",
-                "train_size": 100, "test_size": 500, "predictor": predictor, "seed": seed, "kendall_tau": tau,
+                "key": f"{predictor}-{seed}", "kind": "ranking", "status": "ok", "benchmark": "b",
+                "target": "test_accuracy", "train_size": 100, "test_size": 500, "predictor": predictor,
+                "seed": seed, "kendall_tau": tau,
             })  # fmt: skip
         lookups = 100 if seed == 0 else 20
         rows.append({
-            "key": f"random-{seed}", "kind": "search", "status": "ok", "benchmark": "b", "target": "t",
+            "key": f"random-{seed}", "kind": "search", "status": "ok", "benchmark": "b", "target": "test_accuracy",
             "top_fraction": 0.01, "budget": 100, "strategy": "random", "predictor": None, "seed": seed,
             "lookups_to_target": lookups, "reached_target": lookups < 100, "lookups_to_best": 100,
             "reached_best": False, "expected_random_to_target": 50.0, "expected_random_to_best": 500.0,

@@ -156,8 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="TARGET",
         help="give twice for a multi-objective (Pareto) search of multi-objective strategies, scored by "
-        "hypervolume; a latency or energy target is minimised (e.g. --objective test_accuracy "
-        "--objective edgegpu_latency)",
+        "hypervolume; a target the benchmark marks lower-is-better (latency, energy: [min] in "
+        "'nasbench-suite benchmarks') is minimised (e.g. --objective test_accuracy --objective edgegpu_latency)",
     )
     search.add_argument(
         "--hv-target",

@@ -44,6 +44,7 @@ class Claim:
     expect: str = "higher"
     benchmarks: tuple[str, ...] = ()  # benchmark name patterns the claim applies to (empty: every one)
     varies: tuple[str, ...] = ()  # options the two sides may set differently (what the claim is about)
+    targets: tuple[str, ...] = ()  # target name patterns the claim applies to (empty: every one)
 
     kinds: ClassVar[tuple[str, ...]] = ("ranking", "search")
 
@@ -54,7 +55,7 @@ class Claim:
             raise ValueError(
                 f"claim of {self.method}: expect must be one of {', '.join(EXPECTATIONS)} (got {self.expect!r})"
             )
-        for field in ("benchmarks", "varies"):
+        for field in ("benchmarks", "varies", "targets"):
             value = getattr(self, field)
             if isinstance(value, str) or not all(isinstance(item, str) for item in value):
                 raise ValueError(f"claim of {self.method}: {field} must be a tuple of strings (got {value!r})")

@@ -14,7 +14,9 @@ acquisition functions need:
 
 A label-free predictor (a zero-cost proxy, a hypernetwork, a cost such as the parameter count) learns
 nothing from the look-ups: it is fitted once, on every cell that has a value, and acts as a fixed
-prior; its scores are computed once per cell.
+prior; its scores are computed once per cell. Its scores predict the target itself, so where the
+search minimises the target (a latency: the values the search sees are negated) they are turned
+round too (``sign=-1``), and higher always means better.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ FitFunction = Callable[[Predictor, np.ndarray, np.ndarray], Predictor]
 class Guide:
     """The guiding predictor of one search."""
 
-    def __init__(self, predictor: Predictor, archs: Architectures, fit: FitFunction, pool: np.ndarray) -> None:
+    def __init__(
+        self, predictor: Predictor, archs: Architectures, fit: FitFunction, pool: np.ndarray, sign: float = 1.0
+    ) -> None:
         self.predictor = predictor
+        #: -1.0 where the search minimises the target: a fixed prior's scores are negated.
+        self.sign = float(sign)
         self._archs = archs
         self._fit = fit
         self._pool = np.asarray(pool, dtype=np.int64)  # cells with a value: what a prior is fitted on
@@ -86,7 +92,7 @@ class Guide:
             todo = cells[np.isnan(self._prior_scores[cells])]
             if len(todo):
                 self._prior_scores[todo] = check_predictions(fitted.predict(self._archs[todo]), len(todo))
-            return self._prior_scores[cells].copy()
+            return self.sign * self._prior_scores[cells]
         return check_predictions(fitted.predict(self._archs[cells]), len(cells))
 
     def distribution(self, members: list[Predictor], cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -78,7 +78,11 @@ def run_search(
         return
     warn("search_returning_order", _who("search strategy", strategy), once=True, at=type(strategy).search)
     strategy._stop_goals = task.goals
-    predictor = _fitted_with_context(task.guide.predictor.clone(), context) if task.guide is not None else None
+    predictor = None
+    if task.guide is not None:
+        predictor = _fitted_with_context(task.guide.predictor.clone(), context)
+        if not task.guide.needs_labels and task.guide.sign < 0:  # a fixed prior of a minimised target
+            predictor = _turned_round(predictor)
     token = LEGACY_CONTEXT.set(context)
     try:
         order = strategy.search(table, target, task.budget, task.rng, predictor)
@@ -88,6 +92,14 @@ def run_search(
         task.evaluate(np.asarray(order))
     except StrategyError as exc:
         raise StrategyError(f"the order returned by the 0.1.0-style search() breaks the contract: {exc}") from None
+
+
+def _turned_round(predictor: Predictor) -> Predictor:
+    """``predictor`` with its predictions negated (a label-free predictor of a target the search
+    minimises, as the 0.1.0 strategy maximises what it is given)."""
+    predict = predictor.predict
+    predictor.predict = lambda archs: -np.asarray(predict(archs), dtype=np.float64)  # type: ignore[method-assign]
+    return predictor
 
 
 def _fitted_with_context(predictor: Predictor, context: SuiteContext) -> Predictor:

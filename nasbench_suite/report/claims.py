@@ -28,7 +28,7 @@ import numpy as np
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.inference import ClaimTest, Comparison, Decision, decide
-from nasbench_suite.report.summaries import canonical, label
+from nasbench_suite.report.summaries import canonical, label, search_target
 from nasbench_suite.specs import Spec, parse_spec
 
 #: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
@@ -134,8 +134,13 @@ def differences(claim: Claim, subject: str, baseline: str) -> list[str]:
             if a.options[name] != b.options[name]]  # fmt: skip
 
 
-def in_scope(claim: Claim, benchmark_name: str) -> bool:
-    return not claim.benchmarks or any(fnmatch.fnmatchcase(benchmark_name, p) for p in claim.benchmarks)
+def in_scope(claim: Claim, benchmark_name: str, target: str) -> bool:
+    """Whether the claim is about this benchmark and target (its patterns; none: every one)."""
+    return _any_pattern(claim.benchmarks, benchmark_name) and _any_pattern(claim.targets, target)
+
+
+def _any_pattern(patterns: tuple[str, ...], name: str) -> bool:
+    return not patterns or any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 def evaluate(records: list[dict[str, Any]], claims: list[Claim]) -> list[ClaimResult]:
@@ -203,7 +208,7 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
             continue
         test = int(record["test_size"]) if record.get("test_size") is not None else -1
         where = (label(record, "benchmark"), record["target"], int(record["train_size"]), test)
-        scope[where] = in_scope(claim, _benchmark_name(record))
+        scope[where] = in_scope(claim, _benchmark_name(record), str(record["target"]))
         identity, runs = sides[role][where].setdefault(shown, (record["predictor"], {}))
         runs[int(record["seed"])] = float(value)
     test_sizes: dict[tuple, set] = defaultdict(set)  # runs on different test sets are never paired
@@ -245,7 +250,10 @@ def _comparable(result: ClaimResult, subject_id: str, baseline_id: str, scoped: 
     that differ in more than the claim is about."""
     claim = result.claim
     if not scoped:
-        reason = f"outside the claim's benchmarks ({', '.join(claim.benchmarks)}): {result.benchmark}"
+        if not _any_pattern(claim.targets, result.target):
+            reason = f"outside the claim's targets ({', '.join(claim.targets)}): {result.target}"
+        else:
+            reason = f"outside the claim's benchmarks ({', '.join(claim.benchmarks)}): {result.benchmark}"
         return _replace(result, comparison=None, reason=reason)
     differ = differences(claim, subject_id, baseline_id)
     if differ:
@@ -267,8 +275,9 @@ def _search(claim: Claim, records: list[dict[str, Any]], defining: dict[str, set
         role = _role_of(claim, shown, defining)
         if role is None:
             continue
-        where = (label(record, "benchmark"), record["target"], float(record["top_fraction"]), int(record["budget"]))
-        scope[where] = in_scope(claim, _benchmark_name(record))
+        target = search_target(record)  # a constrained search is paired only with its like
+        where = (label(record, "benchmark"), target, float(record["top_fraction"]), int(record["budget"]))
+        scope[where] = in_scope(claim, _benchmark_name(record), str(record["target"]))
         guide = label(record, "predictor")
         identity, runs = groups[role][where].setdefault((shown, guide), (record["strategy"], {}))
         runs[int(record["seed"])] = (float(record["lookups_to_target"]), bool(record["reached_target"]))

@@ -99,8 +99,16 @@ def save_figure(fig: Any, stem: Path) -> tuple[Path, ...]:
     return paths
 
 
+#: Comparisons in a constrained search's target, spelled out in file names (``<=5`` and ``<5`` differ).
+_OPERATOR_NAMES = {"<=": "_le_", ">=": "_ge_", "<": "_lt_", ">": "_gt_"}
+
+
 def _stem(directory: Path, *parts: Any) -> Path:
-    return directory / "-".join(re.sub(r"[^A-Za-z0-9._-]+", "_", str(part)) for part in parts)
+    def name(part: Any) -> str:
+        text = re.sub(r"<=|>=|<|>", lambda m: _OPERATOR_NAMES[m.group(0)], str(part))
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+
+    return directory / "-".join(name(part) for part in parts)
 
 
 def _line_names(group: pd.DataFrame, show: Show) -> list[str]:
@@ -166,12 +174,10 @@ def _regret_band(runs: pd.DataFrame, length: int) -> tuple[np.ndarray, np.ndarra
 def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
     """Per benchmark, target, target set and budget: regret vs look-ups, one line per strategy and
     guiding predictor, mean over seeds with a 95% band."""
-    plt = _pyplot()
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    ok = canonical([r for r in records if r["kind"] == "search" and r.get("status") == "ok"])
+    directory, ok = _finished(records, "search", directory)
     if not ok:
         return []
+    plt = _pyplot()
     frame = _search_frame(ok, show)
     frame["target"] = [search_target(record) for record in ok]
     styles = Styles(list(frame["line"]))
@@ -205,6 +211,13 @@ def plot_regret(records: list[dict[str, Any]], directory: str | Path, show: Show
     return written
 
 
+def _finished(records: list[dict[str, Any]], kind: str, directory: str | Path) -> tuple[Path, list[dict[str, Any]]]:
+    """The figures' folder (created) and the finished records of ``kind``, in canonical order."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory, canonical([r for r in records if r["kind"] == kind and r.get("status") == "ok"])
+
+
 def _search_frame(ok: list[dict[str, Any]], show: Show) -> pd.DataFrame:
     """Search records as a frame with the benchmark's label and a line name per strategy and guide."""
     frame = pd.DataFrame.from_records(ok)
@@ -218,18 +231,18 @@ def _search_frame(ok: list[dict[str, Any]], show: Show) -> pd.DataFrame:
 def _staircase(ax: Any, front: np.ndarray, signs: tuple[float, float], **style: Any) -> None:
     """A front drawn as the staircase it dominates (points joined in order of the first objective)."""
     ordered = front[np.argsort(front[:, 0], kind="stable")]
-    ax.step(ordered[:, 0], ordered[:, 1], where="post" if signs[0] * signs[1] < 0 else "pre", **style)
+    # the boundary of what the front dominates: it steps after a point where the x objective is
+    # minimised (better to the left), before it where x is maximised
+    ax.step(ordered[:, 0], ordered[:, 1], where="post" if signs[0] < 0 else "pre", **style)
 
 
 def plot_pareto(records: list[dict[str, Any]], directory: str | Path, show: Show = same) -> list[Figure]:
     """Per benchmark, pair of objectives, hypervolume target and budget: the true front with each
     line's front from its median run, and the hypervolume ratio vs look-ups."""
-    plt = _pyplot()
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    ok = canonical([r for r in records if r["kind"] == "pareto" and r.get("status") == "ok"])
+    directory, ok = _finished(records, "pareto", directory)
     if not ok:
         return []
+    plt = _pyplot()
     frame = _search_frame(ok, show)
     styles = Styles(list(frame["line"]))
     written = []
@@ -249,9 +262,10 @@ def plot_pareto(records: list[dict[str, Any]], directory: str | Path, show: Show
         for line, runs in group.groupby("line", sort=True):
             style = styles(line)
             median = runs.iloc[int(np.argsort(runs["hv_ratio"].to_numpy(), kind="stable")[len(runs) // 2])]
-            found = np.array(median["found_front"], dtype=float)
+            found = np.array(median["found_front"], dtype=float).reshape(-1, 2)
             left.scatter(found[:, 1], found[:, 0], s=18, color=style["color"], marker=style["marker"], label=line)
-            curves = np.array([np.pad(c, (0, int(budget) - len(c)), mode="edge") for c in runs["hv_curve"]], float)
+            curves = np.array([np.pad(c, (0, int(budget) - len(c)), mode="edge") if len(c) else np.zeros(int(budget))
+                               for c in runs["hv_curve"]], float)  # fmt: skip
             mean, low, high = t_interval(curves.T)
             right.plot(steps, mean, label=f"{line} ({len(runs)} seeds)", markevery=0.1, markersize=4, **style)
             right.fill_between(steps, np.maximum(low, 0.0), np.minimum(high, 1.0), alpha=0.12, color=style["color"])

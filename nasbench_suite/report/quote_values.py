@@ -14,10 +14,10 @@ from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.across import cross_ranking
 from nasbench_suite.report.claims import ClaimResult, evaluate
-from nasbench_suite.report.summaries import distinct_labels, summarise_ranking, summarise_search
+from nasbench_suite.report.summaries import distinct_labels, summarise_pareto, summarise_ranking, summarise_search
 from nasbench_suite.study.records import load_records, read_study_settings
 
-CLAIM_FILTERS = ("method", "metric", "benchmark", "setting", "subject", "baseline", "verdict")
+CLAIM_FILTERS = ("method", "metric", "benchmark", "target", "setting", "subject", "baseline", "verdict")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Directory:
         self.labels = read_study_settings(path).get("labels") or {}
         self.ranking = summarise_ranking([r for r in records if r["kind"] == "ranking"])
         self.search = summarise_search([r for r in records if r["kind"] == "search"])
+        self.pareto = summarise_pareto([r for r in records if r["kind"] == "pareto"])
         self.claims: list[ClaimResult] = evaluate(records, claims)
         self.across = cross_ranking(self.ranking)
 
@@ -85,6 +86,11 @@ SEARCH_FILTERS = {
     "budget": ("budget", None), "strategy": ("strategy_label", "strategy"),
     "predictor": ("predictor_label", "predictor"),
 }  # fmt: skip
+PARETO_FILTERS = {
+    "benchmark": ("benchmark_label", "benchmark"), "objectives": ("target", None), "hv": ("hv_target", None),
+    "budget": ("budget", None), "strategy": ("strategy_label", "strategy"),
+    "predictor": ("predictor_label", "predictor"),
+}  # fmt: skip
 RANKING_STATS = {
     "tau": "kendall_tau_mean", "tau.std": "kendall_tau_std", "spearman": "spearman_mean",
     "top10": "kendall_tau_top_10pct_mean", "n@10": "n_at_10_mean", "p@10": "precision_at_10_mean",
@@ -129,6 +135,28 @@ def _search(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     return stats[stat]()
 
 
+def _pareto(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
+    if filters.get("predictor") == "none":
+        filters = {**filters, "predictor": "—"}
+    row = _rows(folder.pareto, filters, PARETO_FILTERS, folder)
+    runs = int(row["seeds"])
+    stats: dict[str, Callable[[], Value]] = {
+        "hv": lambda: Value("number", (row["hv_ratio"],)),
+        "hv.ci": lambda: Value("pair", (row["hv_ratio_ci_low"], row["hv_ratio_ci_high"])),
+        "seg": lambda: Value("number", (row["seg_target"],), bound="≤" * bool(row["missed_target"])),
+        "seg.ci": lambda: _uncensored_interval(row),
+        "hits": lambda: Value("hits", (runs - row["missed_target"], runs)),
+        "median": lambda: Value("number", (row["lookups_to_target_median"],)),
+        "expected": lambda: Value("number", (row["expected_random_to_target"],)),
+        "random_needs": lambda: Value("number", (row["random_to_final_hv"],)),
+        "seconds": lambda: Value("number", (row["seconds"],)),
+        "seeds": lambda: Value("number", (runs,)),
+    }
+    if stat not in stats:
+        raise ConfigError(f"unknown statistic pareto.{stat}; expected one of {', '.join(stats)}")
+    return stats[stat]()
+
+
 def _claim(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     unknown = set(filters) - set(CLAIM_FILTERS)
     if unknown:
@@ -139,6 +167,7 @@ def _claim(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
         values = {
             "method": {result.claim.method}, "metric": {result.claim.metric}, "setting": {result.setting},
             "benchmark": folder.names("benchmark", result.benchmark), "verdict": {result.verdict},
+            "target": {result.target},
             "subject": folder.names(role, result.subject), "baseline": folder.names(role, result.baseline),
         }  # fmt: skip
         return all(wanted in values[key] for key, wanted in filters.items())
@@ -180,4 +209,4 @@ def _across(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
     return Value("number", (float(result.mean_ranks[found[0]]),))
 
 
-KINDS = {"ranking": _ranking, "search": _search, "claim": _claim, "across": _across}
+KINDS = {"ranking": _ranking, "search": _search, "pareto": _pareto, "claim": _claim, "across": _across}

@@ -180,10 +180,10 @@ def shown_with_test_size(row: dict[str, Any], usual: dict[int, int]) -> str:
 
 
 def search_target(record: dict[str, Any]) -> str:
-    """A search's target as reports show it: with its constraint, ``test_accuracy | edgegpu_latency<=5``
+    """A search's target as reports show it: with its constraint, ``test_accuracy under edgegpu_latency<=5``
     (a constrained search is a search of its own)."""
     constraint = record.get("constraint")
-    return f"{record['target']} | {constraint}" if constraint else str(record["target"])
+    return f"{record['target']} under {constraint}" if constraint else str(record["target"])
 
 
 def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -155,8 +155,9 @@ PARETO_NOTE = (
     "Student-t interval of the mean. SEG: random search's expected look-ups to the hypervolume target "
     "(a Monte-Carlo estimate over 400 random orders) over the strategy's mean look-ups to it; ≤ when some "
     "runs missed it (counted at the budget). Random needs: the look-ups random search needs, in "
-    "expectation, to reach the ratio a run ended with (mean over runs; above the budget, random search "
-    "would need more look-ups than the strategy had). Front cells: true-front cells found, of the front's size."
+    "expectation, to reach the ratio a run ended with (mean over runs; a skewed first-passage time, so read "
+    "it against random search's own row). Front points: points of the true front found, of its points "
+    "(cells with identical values are one point)."
 )
 
 
@@ -180,7 +181,7 @@ def pareto_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
                 "median look-ups": f"{r['lookups_to_target_median']:.0f}" if runs else "—",
                 "random expects": f"{r['expected_random_to_target']:.0f}" if runs else "—",
                 "random needs": f"{r['random_to_final_hv']:,.0f}" if runs else "—",
-                "front cells": f"{r['front_found']:.1f}/{r['front_size']}" if runs else "—",
+                "front points": f"{r['front_found']:.1f}/{r['front_size']}" if runs else "—",
                 "failed": r["failed"],
                 "s/run": f"{r['seconds']:.1f}" if runs else "—",
             }
@@ -206,6 +207,7 @@ def claims_rows(results: list[ClaimResult], show: Show = same) -> pd.DataFrame:
                 "method": result.claim.method,
                 "claim (paper)": f"{result.claim.statement} ({result.claim.paper})",
                 "benchmark": show("benchmark", result.benchmark),
+                "target": result.target,
                 "setting": result.setting.replace(
                     f"guided by {result.guide}", f"guided by {show('predictor', result.guide)}"
                 ) if result.guide else result.setting,

@@ -31,14 +31,16 @@ _CONSTRAINT = re.compile(r"^\s*(?P<metric>[^<>=\s]+)\s*(?P<op><=|>=|<|>)\s*(?P<b
 
 @dataclass(frozen=True)
 class Constraint:
-    """``metric op bound``, e.g. ``edgegpu_latency <= 5``."""
+    """``metric op bound``, e.g. ``edgegpu_latency <= 5``; ``bound_text`` is the bound as written,
+    so that the text (what records and run keys hold, parsed again by the job) keeps every digit."""
 
     metric: str
     op: str
     bound: float
+    bound_text: str
 
     def __str__(self) -> str:
-        return f"{self.metric}{self.op}{self.bound:g}"
+        return f"{self.metric}{self.op}{self.bound_text}"
 
     def feasible(self, table: BenchmarkTable) -> np.ndarray:
         """``(n,)`` bool: the cells that satisfy the constraint (never a cell without a value)."""
@@ -56,7 +58,7 @@ def parse_constraint(text: str) -> Constraint:
             f"--constraint {text!r}: expected METRIC OP NUMBER with OP one of {', '.join(OPERATORS)} "
             "(e.g. edgegpu_latency<=5)"
         )
-    return Constraint(match["metric"], match["op"], bound)
+    return Constraint(match["metric"], match["op"], bound, match["bound"])
 
 
 def _number(text: str) -> float | None:

@@ -15,7 +15,8 @@ the extreme cells of the front count. The record holds:
   E[look-ups random search needs] / mean look-ups of the strategy;
 * ``random_to_final_hv``: the look-ups random search needs, in expectation, to reach the ratio the
   run ended with (the budget's worth of random search, in the strategy's currency);
-* the front it found and the true front, in the objectives' own units (for the report's figures).
+* the front it found and the true front, in the objectives' own units (for the report's figures),
+  and how many points of the true front it found (cells with identical values count as one point).
 
 Random search's expectations are a Monte-Carlo estimate over :data:`RANDOM_REPEATS` seeded random
 orders of the table's cells (each run to the end of the table, so every level is reached).
@@ -159,28 +160,34 @@ class ParetoSearchJob:
         scaled = normalise(values, signs)
         cells = scaled.cells
         front = cells[pareto_mask(scaled.points[cells])]
+        # cells with identical values are one point of the front: finding any of them is enough
+        _, point_of = np.unique(scaled.points[front], axis=0, return_inverse=True)
+        points = [front[point_of.ravel() == k] for k in range(point_of.max() + 1)]
         front_hv = hypervolume(scaled.points[front], REFERENCE)
         random = _random_curves(
             self.benchmark.identity, self.objectives, np.ascontiguousarray(scaled.points[cells]).tobytes(), front_hv
         )
         record.update(
             space_size=len(cells),
-            front_size=len(front),
+            front_size=len(points),
+            front_cells=len(front),
             reference=list(REFERENCE),
             random_repeats=RANDOM_REPEATS,
             expected_random_to_hv_target=float(first_passages(random, self.hv_target).mean()),
             true_front=[[round(float(v), 6) for v in row] for row in values[front]],
         )
         rng = run_rng(self.seed, self.benchmark.label)
-        # stopping goals: every cell of the true front (then the hypervolume cannot grow any more)
-        task = ParetoTask(table, self.objectives, self.budget, rng, self.lower_is_better, goals=[[c] for c in front])
+        # stopping goals: every point of the true front (then the hypervolume cannot grow any more)
+        task = ParetoTask(table, self.objectives, self.budget, rng, self.lower_is_better, goals=points)
         try:
             strategy = suite.strategy(self.strategy.spec)
             if self.predictor is not None:
                 fit = _guide_fitter(suite, task, self.seed)
                 task.guides = tuple(
-                    Guide(suite.build_predictor(self.predictor.spec, self.seed, self.device), task.archs, fit, cells)
-                    for _ in self.objectives
+                    Guide(
+                        suite.build_predictor(self.predictor.spec, self.seed, self.device), task.archs, fit, cells, sign
+                    )
+                    for sign in signs
                 )
                 task.guide = task.guides[0]
             with measured() as cost, contextlib.suppress(SearchFinished):
@@ -188,12 +195,18 @@ class ParetoSearchJob:
         except Exception as exc:  # a failing plugin is recorded and isolated
             failed(record, f"Pareto search {self.strategy.label} failed: {type(exc).__name__}: {exc}", exc)
         else:
-            record.update(self._outcome(task.evaluated, scaled, front, front_hv, random, cost))
+            record.update(self._outcome(task.evaluated, scaled, points, front_hv, random, cost))
         record["finished_at"] = now()
         return record
 
     def _outcome(
-        self, order: np.ndarray, scaled: Normalised, front: np.ndarray, front_hv: float, random: np.ndarray, cost: Any
+        self,
+        order: np.ndarray,
+        scaled: Normalised,
+        points: list[np.ndarray],
+        front_hv: float,
+        random: np.ndarray,
+        cost: Any,
     ) -> dict[str, Any]:
         curve = hypervolume_curve(scaled.points[order], REFERENCE) / front_hv if len(order) else np.zeros(0)
         final = float(curve[-1]) if len(curve) else 0.0
@@ -208,7 +221,7 @@ class ParetoSearchJob:
             "reached_hv_target": reached,
             "lookups_to_hv_target": int(np.argmax(curve >= self.hv_target - 1e-9)) + 1 if reached else self.budget,
             "random_to_final_hv": float(first_passages(random, final).mean()),
-            "front_found": int(np.isin(front, order).sum()),
+            "front_found": sum(bool(np.isin(cells, order).any()) for cells in points),
             "found_front": [[round(float(v), 6) for v in row] for row in scaled.raw(scaled.points[found])],
             "seconds": cost.seconds,
             "peak_rss_mb": cost.peak_rss_mb,

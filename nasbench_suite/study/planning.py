@@ -11,7 +11,7 @@ import numpy as np
 from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.configurable import Configurable
 from nasbench_suite.errors import ConfigError
-from nasbench_suite.registry.suite import Suite, is_target
+from nasbench_suite.registry.suite import TARGET_OPTION, Suite, is_target
 from nasbench_suite.specs import Spec, labels_telling_apart, parse_spec
 from nasbench_suite.study.constraints import check_constraint, parse_constraint
 from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
@@ -180,7 +180,7 @@ def plan_search(experiment: Experiment, suite: Suite, device: str) -> list[Searc
         table = suite.table(bench_spec)
         benchmark = plugin_ref(suite, suite.benchmark_class(raw.name), bench_spec)
         if pareto:
-            _check_objectives(experiment.objectives, table, raw.name)
+            _check_objectives(suite, raw, experiment.objectives)
             pool = int(
                 np.isfinite(np.column_stack([table.targets[o] for o in experiment.objectives])).all(axis=1).sum()
             )
@@ -270,13 +270,13 @@ def _check_objective_count(suite: Suite, spec: Spec, experiment: Experiment) -> 
         )
 
 
-def _check_objectives(objectives: tuple[str, ...], table: BenchmarkTable, benchmark: str) -> None:
+def _check_objectives(suite: Suite, raw: Spec, objectives: tuple[str, ...]) -> None:
+    """Each objective must be a target the benchmark offers, as ``target=`` would be."""
     for name in objectives:
-        if name not in table.targets:
-            raise ConfigError(
-                f"--objective {name}: benchmark {benchmark} has no target {name!r}; expected one of "
-                f"{', '.join(table.targets)}"
-            )
+        try:
+            suite.resolve_benchmark(Spec(raw.name, {**raw.options, TARGET_OPTION: name}))
+        except ConfigError as exc:
+            raise ConfigError(f"--objective {name}: {exc}") from None
 
 
 def _check_guide(suite: Suite, spec: Spec | None, table: BenchmarkTable, target: str, benchmark: str) -> None:

@@ -127,9 +127,9 @@ class SearchJob:
             if self.predictor is not None:
                 predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
                 fit = _guide_fitter(suite, task, self.seed)
-                task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value))
+                task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value), sign)
             with measured() as cost, contextlib.suppress(SearchFinished):  # settled: nothing can change
-                run_search(strategy, task, table, self.target, suite)
+                run_search(strategy, task, table, self.target, suite)  # table and values oriented by sign
         except Exception as exc:  # a failing plugin is recorded and isolated
             failed(record, f"search {self.strategy.label} failed: {type(exc).__name__}: {exc}", exc)
         else:

@@ -249,6 +249,8 @@ class ParetoPredictorSearch(SearchStrategy):
         chosen: list[int] = []
         available = np.ones(len(candidates), dtype=bool)
         for _ in range(size):
+            if not available.any():
+                break
             gains = np.where(available, hypervolume_gains(front, points, reference), -1.0)
             best = int(np.argmax(gains))
             if gains[best] <= 0:  # nothing predicted to add: the candidates nearest the front instead
