@@ -376,6 +376,33 @@ def test_a_label_free_guide_of_a_minimised_target_prefers_its_lowest_predictions
         assert record["best_found"] <= cifar10.targets["edgegpu_latency"][params == params.min()].max()
 
 
+def test_lower_marks_a_column_of_a_users_file_minimised(tmp_path, cifar10, capsys):
+    """A latency column joined with columns= is maximised unless lower= names it."""
+    latency = tmp_path / "latency.csv"
+    cells = cifar10.archs.ids[:600]
+    values = cifar10.targets["edgegpu_latency"][:600]
+    latency.write_text("arch,latency_ms\n" + "".join(f"{c},{v}\n" for c, v in zip(cells, values)))
+    common = f"nb201-cifar10:columns={latency},missing=drop,target=latency_ms"
+    records = {}
+    for name, extra in (("max", ""), ("min", ",lower=latency_ms")):
+        out = tmp_path / name
+        args = ["--predictor", "param-count", "--train-sizes", "10", "--seeds", "1", "--out", str(out)]
+        assert _exit_code(["run", "--benchmark", common + extra, *args]) == 0
+        assert _exit_code(["search", "--benchmark", common + extra, "--strategy", "random", "--budget", "30",
+                           "--seeds", "1", "--top", "0.05", "--out", str(out)]) == 0  # fmt: skip
+        records[name] = {r["kind"]: r for r in _records(out)}
+    assert records["min"]["ranking"]["lower_is_better"] and not records["max"]["ranking"]["lower_is_better"]
+    assert records["min"]["ranking"]["kendall_tau"] == pytest.approx(records["max"]["ranking"]["kendall_tau"])
+    assert records["min"]["ranking"]["key"] != records["max"]["ranking"]["key"]  # direction is part of the work
+    assert records["min"]["search"]["best_value"] == pytest.approx(values.min())
+    assert records["max"]["search"]["best_value"] == pytest.approx(values.max())
+    capsys.readouterr()
+    code = _exit_code(["run", "--benchmark", common + ",lower=nope", "--predictor", "param-count",
+                       "--train-sizes", "10", "--seeds", "1", "--out", str(tmp_path / "bad")])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "lower= names 'nope', which is not a target; expected targets joined by + from" in err
+
+
 def test_a_constraint_keeps_every_digit_of_its_bound():
     from nasbench_suite.study.constraints import parse_constraint
 

@@ -29,6 +29,10 @@ from nasbench_suite.specs import Spec, format_spec, parse_spec
 #: Benchmark-spec options the harness reads itself, never passed to the benchmark (with the column
 #: options of :mod:`nasbench_suite.data.columns` and ``<cost>=<column>`` renames).
 TARGET_OPTION = "target"
+#: ``lower=latency_ms`` (several joined by ``+``): targets to minimise beyond those the benchmark
+#: declares (``lower_is_better``), e.g. a latency column of a user's file. It stays in the spec, so
+#: it is part of a run's identity (scores depend on it).
+LOWER_OPTION = "lower"
 
 
 class Suite:
@@ -57,12 +61,14 @@ class Suite:
         return sorted(cost for cost in needed if cost.isidentifier() and cost not in own)
 
     def split_columns(self, spec: Spec) -> tuple[ColumnFiles | None, dict[str, Any]]:
-        """What to join onto the table, and the benchmark's own options."""
-        return column_files(spec.options, self.cost_names(spec.name))
+        """What to join onto the table, and the benchmark's own options (without ``lower=``)."""
+        options = {k: v for k, v in spec.options.items() if k != LOWER_OPTION}
+        return column_files(options, self.cost_names(spec.name))
 
     def minimises(self, bench_spec: Spec, target: str) -> bool:
-        """Whether lower values of ``target`` are better on the benchmark of ``bench_spec``."""
-        return self.benchmark(bench_spec).minimises(target)
+        """Whether lower values of ``target`` are better on the benchmark of ``bench_spec``: declared
+        by the benchmark, or named by the spec's ``lower=``."""
+        return self.benchmark(bench_spec).minimises(target) or target in lower_targets(bench_spec)
 
     def resolve_benchmark(self, raw: Spec) -> tuple[Spec, str]:
         """Split the harness's ``target=`` off a benchmark spec and check the target exists (a target
@@ -79,6 +85,15 @@ class Suite:
             if target not in offered:
                 raise ConfigError(
                     f"benchmark {raw.name}: unknown target {target!r}; expected one of {', '.join(offered)}"
+                )
+        lower = lower_targets(bench_spec)
+        if lower:
+            offered = tuple(self.table(bench_spec).targets)
+            unknown = [name for name in lower if name not in offered]
+            if unknown:
+                raise ConfigError(
+                    f"benchmark {raw.name}: lower= names {unknown[0]!r}, which is not a target; expected targets "
+                    f"joined by + from {', '.join(offered)}"
                 )
         return bench_spec, str(target)
 
@@ -180,6 +195,12 @@ class Suite:
         """The spec as leaderboards show it: the name and the options that name no file."""
         files = {*cls.input_files, *cls.cache_files, *(COLUMN_OPTIONS[:1] if issubclass(cls, Benchmark) else ())}
         return format_spec(spec.name, {k: v for k, v in spec.options.items() if k not in files})
+
+
+def lower_targets(spec: Spec) -> tuple[str, ...]:
+    """The targets a benchmark spec's ``lower=`` names (``lower=latency_ms+energy_mj``)."""
+    given = spec.options.get(LOWER_OPTION)
+    return tuple(name for name in str(given).split("+") if name) if given is not None else ()
 
 
 def with_context(method: Any, context: Suite) -> Any:
