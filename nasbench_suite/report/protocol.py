@@ -79,7 +79,7 @@ def protocol_table(records: list[dict[str, Any]], provenance: Mapping[str, str],
         return pd.DataFrame()
     frame = pd.DataFrame.from_records(records)
     frame["benchmark_shown"] = [label(record, "benchmark") for record in records]
-    frame["target"] = [search_target(record) if record["kind"] == "search" else record["target"] for record in records]
+    frame["target"] = [search_target(record) for record in records]
     rows = []
     for (benchmark, target), group in frame.groupby(["benchmark_shown", "target"], sort=True):
         ranking = _with(group[group["kind"] == "ranking"], "predictor", "train_size", "test_size", "pool_size")

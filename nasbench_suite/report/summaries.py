@@ -179,6 +179,28 @@ def shown_with_test_size(row: dict[str, Any], usual: dict[int, int]) -> str:
     return label if row["test_size"] == usual[row["train_size"]] else f"{label} ({row['test_size']} test cells)"
 
 
+def _gain_columns(ok: pd.DataFrame, goal: str, reached: str, lookups: str, expected: str) -> dict[str, Any]:
+    """A search group's hits, look-ups and sample-efficiency gain to one goal, from the finished
+    runs' fields ``reached`` (bool), ``lookups`` (the budget where missed) and ``expected`` (random
+    search's expectation): ``missed_<goal>``, ``seg_<goal>`` with its interval, ``censored_<goal>``..."""
+    hit = ok[reached].astype(bool)
+    missed = int((~hit).sum())
+    values = ok[lookups].to_numpy(dtype=np.float64)
+    random = float(ok[expected].iloc[0]) if len(ok) else np.nan
+    gain = gain_interval(values, random, missed)
+    return {
+        f"missed_{goal}": missed,
+        f"hit_rate_{goal}": float(hit.mean()) if len(ok) else np.nan,
+        f"expected_random_to_{goal}": random,
+        f"lookups_to_{goal}_mean": values.mean() if len(values) else np.nan,
+        f"lookups_to_{goal}_median": float(np.median(values)) if len(values) else np.nan,
+        f"seg_{goal}": gain.value,
+        f"seg_{goal}_ci_low": gain.low,
+        f"seg_{goal}_ci_high": gain.high,
+        f"censored_{goal}": bool(missed),
+    }
+
+
 def search_target(record: dict[str, Any]) -> str:
     """A search's target as reports show it: with its constraint, ``test_accuracy under edgegpu_latency<=5``
     (a constrained search is a search of its own)."""
@@ -207,17 +229,7 @@ def summarise_search(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["seeds"] = int(len(ok))
         row["failed"] = int((group["status"] != "ok").sum())
         for goal in ("target", "best"):
-            reached = ok[f"reached_{goal}"].astype(bool)
-            row[f"missed_{goal}"] = int((~reached).sum())
-            row[f"hit_rate_{goal}"] = float(reached.mean()) if len(ok) else np.nan
-            lookups = ok[f"lookups_to_{goal}"].to_numpy(dtype=np.float64)
-            expected = float(ok[f"expected_random_to_{goal}"].iloc[0]) if len(ok) else np.nan
-            row[f"expected_random_to_{goal}"] = expected
-            row[f"lookups_to_{goal}_mean"] = lookups.mean() if len(lookups) else np.nan
-            row[f"lookups_to_{goal}_median"] = float(np.median(lookups)) if len(lookups) else np.nan
-            gain = gain_interval(lookups, expected, row[f"missed_{goal}"])
-            row[f"seg_{goal}"], row[f"seg_{goal}_ci_low"], row[f"seg_{goal}_ci_high"] = gain.value, gain.low, gain.high
-            row[f"censored_{goal}"] = bool(row[f"missed_{goal}"])
+            row |= _gain_columns(ok, goal, f"reached_{goal}", f"lookups_to_{goal}", f"expected_random_to_{goal}")
         row["seconds"] = pd.to_numeric(ok["seconds"]).mean() if len(ok) else np.nan
         row["first_error"] = first_error(group)
         rows.append(row)
@@ -254,15 +266,7 @@ def summarise_pareto(records: list[dict[str, Any]]) -> pd.DataFrame:
         # a ratio lies in [0, 1]: the interval is cut there
         row["hv_ratio"], row["hv_ratio_ci_low"] = ratio.value, max(ratio.low, 0.0) if ratio.n > 1 else np.nan
         row["hv_ratio_ci_high"] = min(ratio.high, 1.0) if ratio.n > 1 else np.nan
-        reached = ok["reached_hv_target"].astype(bool)
-        row["missed_target"] = int((~reached).sum())
-        lookups = ok["lookups_to_hv_target"].to_numpy(dtype=np.float64)
-        expected = float(ok["expected_random_to_hv_target"].iloc[0]) if len(ok) else np.nan
-        row["expected_random_to_target"] = expected
-        row["lookups_to_target_median"] = float(np.median(lookups)) if len(lookups) else np.nan
-        gain = gain_interval(lookups, expected, row["missed_target"])
-        row["seg_target"], row["seg_target_ci_low"], row["seg_target_ci_high"] = gain.value, gain.low, gain.high
-        row["censored_target"] = bool(row["missed_target"])
+        row |= _gain_columns(ok, "target", "reached_hv_target", "lookups_to_hv_target", "expected_random_to_hv_target")
         row["random_to_final_hv"] = pd.to_numeric(ok["random_to_final_hv"]).mean() if len(ok) else np.nan
         row["front_found"] = pd.to_numeric(ok["front_found"]).mean() if len(ok) else np.nan
         row["front_size"] = int(ok["front_size"].iloc[0]) if len(ok) else np.nan

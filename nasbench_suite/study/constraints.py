@@ -36,8 +36,11 @@ class Constraint:
 
     metric: str
     op: str
-    bound: float
     bound_text: str
+
+    @property
+    def bound(self) -> float:
+        return float(self.bound_text)
 
     def __str__(self) -> str:
         return f"{self.metric}{self.op}{self.bound_text}"
@@ -58,7 +61,7 @@ def parse_constraint(text: str) -> Constraint:
             f"--constraint {text!r}: expected METRIC OP NUMBER with OP one of {', '.join(OPERATORS)} "
             "(e.g. edgegpu_latency<=5)"
         )
-    return Constraint(match["metric"], match["op"], bound, match["bound"])
+    return Constraint(match["metric"], match["op"], match["bound"])
 
 
 def _number(text: str) -> float | None:
@@ -79,7 +82,7 @@ def check_constraint(constraint: Constraint, table: BenchmarkTable, benchmark: s
     """The number of cells that satisfy ``constraint`` and have ``target``; a :class:`ConfigError`
     when the table lacks the metric or no cell satisfies it."""
     metrics = sorted({*table.targets, *table.archs.costs})
-    if not metric_in(table, constraint.metric):
+    if constraint.metric not in table.targets and constraint.metric not in table.archs.costs:
         raise ConfigError(
             f"--constraint {constraint}: benchmark {benchmark} has no metric {constraint.metric!r}; "
             f"expected one of {', '.join(metrics)}"
@@ -94,8 +97,3 @@ def check_constraint(constraint: Constraint, table: BenchmarkTable, benchmark: s
             f"({constraint.metric} ranges from {span})"
         )
     return int(feasible.sum())
-
-
-def metric_in(table: BenchmarkTable, metric: str) -> bool:
-    """Whether ``metric`` is a target or a cost of ``table``."""
-    return metric in table.targets or metric in table.archs.costs

@@ -44,7 +44,7 @@ from nasbench_suite.metrics import (
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.study.experiment import DEFAULT_HV_TARGET
 from nasbench_suite.study.jobs import PluginRef, failed, header, key_of, now, plugin_provenance, run_rng
-from nasbench_suite.study.searching import _guide_fitter
+from nasbench_suite.study.searching import guide_fitter
 
 KIND = "pareto"
 #: The reference point lies this far (in normalised units) beyond the worst value of each objective.
@@ -89,9 +89,10 @@ def normalise(values: np.ndarray, signs: np.ndarray) -> Normalised:
 
 
 @lru_cache(maxsize=4)
-def _random_curves(identity: str, objectives: tuple[str, ...], points: bytes, front_hv: float) -> np.ndarray:
-    """Random search's hypervolume-ratio curves on one table and pair of objectives (cached per
-    process: every job on them shares the curves, about 25 MB for NB201)."""
+def _random_curves(points: bytes, front_hv: float) -> np.ndarray:
+    """Random search's hypervolume-ratio curves over the cells whose normalised ``points`` (two
+    float64 columns, as bytes) are given (cached per process: every job on one table and pair of
+    objectives shares the curves, about 25 MB for NB201)."""
     array = np.frombuffer(points).reshape(-1, 2)
     return random_hypervolume_curves(array, REFERENCE, RANDOM_REPEATS, seed=0) / np.float32(front_hv)
 
@@ -164,9 +165,7 @@ class ParetoSearchJob:
         _, point_of = np.unique(scaled.points[front], axis=0, return_inverse=True)
         points = [front[point_of.ravel() == k] for k in range(point_of.max() + 1)]
         front_hv = hypervolume(scaled.points[front], REFERENCE)
-        random = _random_curves(
-            self.benchmark.identity, self.objectives, np.ascontiguousarray(scaled.points[cells]).tobytes(), front_hv
-        )
+        random = _random_curves(np.ascontiguousarray(scaled.points[cells]).tobytes(), front_hv)
         record.update(
             space_size=len(cells),
             front_size=len(points),
@@ -182,7 +181,7 @@ class ParetoSearchJob:
         try:
             strategy = suite.strategy(self.strategy.spec)
             if self.predictor is not None:
-                fit = _guide_fitter(suite, task, self.seed)
+                fit = guide_fitter(suite, task, self.seed)
                 task.guides = tuple(
                     Guide(
                         suite.build_predictor(self.predictor.spec, self.seed, self.device), task.archs, fit, cells, sign

@@ -126,7 +126,7 @@ class SearchJob:
             strategy = suite.strategy(self.strategy.spec)
             if self.predictor is not None:
                 predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
-                fit = _guide_fitter(suite, task, self.seed)
+                fit = guide_fitter(suite, task, self.seed)
                 task.guide = Guide(predictor, task.archs, fit, np.flatnonzero(task.has_value), sign)
             with measured() as cost, contextlib.suppress(SearchFinished):  # settled: nothing can change
                 run_search(strategy, task, table, self.target, suite)  # table and values oriented by sign
@@ -167,7 +167,7 @@ class SearchJob:
         return BenchmarkTable(table.archs, {self.target: values}, table.mutation_encoding), sign
 
 
-def _guide_fitter(suite: Suite, task: SearchTask, seed: int) -> FitFunction:
+def guide_fitter(suite: Suite, task: SearchTask, seed: int) -> FitFunction:
     """How the harness fits a guiding predictor: on evaluated cells and their values (no labels for
     a label-free predictor), with a seeded pool of unevaluated cells where it asks for one."""
     pool_rng = np.random.default_rng([seed, 1])

@@ -22,17 +22,15 @@ from __future__ import annotations
 import numpy as np
 
 from nasbench_suite import ConfigError, ParetoTask, SearchStrategy, pareto_mask
+from nbs_search.baselines import RandomSearch
 
 
-class ParetoRandomSearch(SearchStrategy):
-    """Evaluate cells uniformly at random, without replacement."""
+class ParetoRandomSearch(RandomSearch):
+    """Random search (the same sampling) offered to multi-objective searches."""
 
     name = "pareto-random"
     description = "multi-objective: uniform random sampling (the reference of the multi-objective SEG)"
     multi_objective = True
-
-    def search(self, task: ParetoTask) -> None:
-        task.evaluate(task.rng.permutation(np.flatnonzero(task.has_value))[: task.budget])
 
 
 def nondominated_ranks(points: np.ndarray) -> np.ndarray:
@@ -198,35 +196,33 @@ class ParetoPredictorSearch(SearchStrategy):
         while task.remaining > 0 and not task.finished:
             cells, values = task.evaluated, task.evaluated_values
             front_cells = cells[pareto_mask(values)]
-            explored = self._explore(task, front_cells, round(self.explore * min(self.batch, task.remaining)))
+            near = np.unique(np.concatenate([task.neighbours(int(c)) for c in front_cells]))
+            explored = self._explore(task, near, round(self.explore * min(self.batch, task.remaining)))
             size = min(self.batch, task.remaining) - len(explored)
-            candidates = self._candidates(task, front_cells, explored)
+            candidates = self._candidates(task, near, explored)
             chosen = self._exploit(task, cells, values, candidates, size) if size > 0 and len(candidates) else []
             batch = np.concatenate([explored, np.asarray(chosen, dtype=np.int64)]).astype(np.int64)
             if not len(batch):
                 batch = task.random_unevaluated(min(self.batch, task.remaining))
             task.evaluate(batch)
 
-    def _explore(self, task: ParetoTask, front_cells: np.ndarray, count: int) -> np.ndarray:
-        """``count`` random unevaluated one-mutation neighbours of the found front's cells."""
+    def _explore(self, task: ParetoTask, near: np.ndarray, count: int) -> np.ndarray:
+        """``count`` random unevaluated cells of ``near`` (the found front's one-mutation neighbours)."""
         if count <= 0:
             return np.zeros(0, dtype=np.int64)
-        open_cells = task.unevaluated()
-        pool = np.unique(np.concatenate([task.neighbours(int(c)) for c in front_cells]))
-        pool = pool[open_cells[pool]]
+        pool = near[task.unevaluated()[near]]
         if not len(pool):
             return np.zeros(0, dtype=np.int64)
         return task.rng.choice(pool, size=min(count, len(pool)), replace=False)
 
-    def _candidates(self, task: ParetoTask, front_cells: np.ndarray, explored: np.ndarray) -> np.ndarray:
-        """Every unevaluated cell, or where there are more than ``subset``, the front's unevaluated
-        neighbours topped up with random cells to ``subset``."""
+    def _candidates(self, task: ParetoTask, near: np.ndarray, explored: np.ndarray) -> np.ndarray:
+        """Every unevaluated cell, or where there are more than ``subset``, the unevaluated cells of
+        ``near`` (the found front's neighbours) topped up with random cells to ``subset``."""
         open_cells = task.unevaluated()
         open_cells[explored] = False
         pool = np.flatnonzero(open_cells)
         if len(pool) <= self.subset:
             return pool
-        near = np.unique(np.concatenate([task.neighbours(int(c)) for c in front_cells]))
         near = near[open_cells[near]][: self.subset]
         rest = np.setdiff1d(pool, near)
         extra = task.rng.choice(rest, size=min(self.subset - len(near), len(rest)), replace=False)

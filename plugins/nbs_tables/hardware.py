@@ -56,13 +56,18 @@ def robustness_target(column: str) -> str:
     return f"{ROBUSTNESS_PREFIX}{ATTACKS[attack]}_eps{strength}"
 
 
+def _shipped_columns(filename: str, array: str, names_key: str, names: tuple[str, ...]) -> np.ndarray:
+    """``(n, len(names))`` float64: the shipped file's ``array``, once its ``names_key`` is ``names``."""
+    path = shipped_path(filename)
+    arrays = load_npz(path, {array: (len(names),)})
+    if tuple(arrays[names_key].tolist()) != names:
+        raise DataFileError(path, f"expected the columns {names} in {names_key!r}")
+    return arrays[array].astype(np.float64)
+
+
 def load_hardware(dataset: str) -> dict[str, np.ndarray]:
     """Each HW-NAS-Bench metric of ``dataset`` per NB201 cell (NaN where it has no value)."""
-    path = shipped_path(HW_DATA_FILE)
-    arrays = load_npz(path, {f"{dataset}/metrics": (len(HW_METRICS),)})
-    if tuple(arrays["metric_names"].tolist()) != HW_METRICS:
-        raise DataFileError(path, f"expected metrics {HW_METRICS}")
-    values = arrays[f"{dataset}/metrics"].astype(np.float64)
+    values = _shipped_columns(HW_DATA_FILE, f"{dataset}/metrics", "metric_names", HW_METRICS)
     values[values == HW_MISSING] = np.nan
     return {name: values[:, k] for k, name in enumerate(HW_METRICS)}
 
@@ -73,9 +78,5 @@ ROBUSTNESS_TARGETS = tuple(robustness_target(column) for column in ROBUSTNESS_CO
 
 def load_robustness(dataset: str) -> dict[str, np.ndarray]:
     """Each robustness target of ``dataset`` per NB201 cell (accuracy %, float64)."""
-    path = shipped_path(ROBUSTNESS_DATA_FILE)
-    arrays = load_npz(path, {f"{dataset}/accuracy": (len(ROBUSTNESS_COLUMNS),)})
-    if tuple(arrays["columns"].tolist()) != ROBUSTNESS_COLUMNS:
-        raise DataFileError(path, f"expected the columns {ROBUSTNESS_COLUMNS}")
-    values = arrays[f"{dataset}/accuracy"].astype(np.float64)
+    values = _shipped_columns(ROBUSTNESS_DATA_FILE, f"{dataset}/accuracy", "columns", ROBUSTNESS_COLUMNS)
     return {name: values[:, k] for k, name in enumerate(ROBUSTNESS_TARGETS)}
