@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,8 @@ from nasbench_suite.errors import StrategyError
 from nasbench_suite.registry import Suite, load_registry
 from nasbench_suite.report.summaries import summarise_search
 from nasbench_suite.study.searching import first_hit, target_set
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class EvaluatesTwice(SearchStrategy):
@@ -237,3 +240,108 @@ def test_gains_with_missed_runs_are_marked_as_upper_bounds():
     assert row["seg_target"] == pytest.approx(2.0) and row["missed_target"] == 0
     text = render([record(0, 20, True), record(1, 100, False)])
     assert "≤ 0.83" in text and "≤ 5.00" in text  # 50 / 60 with a miss; best missed by both runs
+
+
+@pytest.mark.parametrize("weights", ["random", "all ones"])
+def test_neighbours_are_the_cells_one_column_away(monkeypatch, weights):
+    """Against brute force; with every hash weight 1 the key is the row's sum, so cells that differ in
+    several columns collide all the time and must be told apart by the check that follows the hash."""
+    from nasbench_suite.contracts import benchmark
+    from nasbench_suite.testing import make_architectures
+
+    if weights == "all ones":
+        monkeypatch.setattr(benchmark, "_hash_weights", lambda columns: np.ones(columns, dtype=np.uint64))
+    rng = np.random.default_rng(0)
+    encoding = rng.integers(-1, 3, size=(400, 6))
+    encoding[7] = encoding[3]  # a duplicate row: an identical encoding counts as a neighbour
+    table = benchmark.BenchmarkTable(make_architectures(400)[0], {"y": rng.normal(size=400)}, encoding)
+    for index in range(len(table)):
+        differing = (encoding != encoding[index]).sum(axis=1)
+        expected = np.flatnonzero(differing <= 1)
+        assert table.neighbours(index).tolist() == expected[expected != index].tolist(), index
+    assert 7 in table.neighbours(3).tolist()
+    empty = benchmark.BenchmarkTable(make_architectures(5)[0], {"y": np.arange(5.0)}, np.zeros((5, 0), dtype=int))
+    assert empty.neighbours(2).tolist() == []
+
+
+def test_bananas_with_an_oracle_goes_straight_to_the_best_cell(oracle_suite):
+    record = _search(oracle_suite, "bananas", budget=200, predictor="oracle")
+    assert record["status"] == "ok" and record["reached_best"] and record["lookups_to_best"] <= 60
+
+
+@pytest.mark.parametrize(("guide", "members"), [("onehot-xgb:n_estimators=20", 5), ("onehot-rf:n_estimators=20", 1)])
+def test_bananas_grows_its_batch_and_ensembles_a_guide_without_its_own_uncertainty(suite, guide, members):
+    from nbs_search.bananas import Bananas
+
+    table = suite.table("nb201-cifar10")
+    task = SearchTask(table, "test_accuracy", 150, np.random.default_rng(1))
+    fitted_on: list[int] = []
+
+    def fit(predictor, cells, values):
+        fitted_on.append(len(cells))
+        return predictor.fit(table.archs[cells], values)
+
+    task.guide = Guide(suite.predictor(guide), table.archs, fit, np.arange(len(table)))
+    Bananas(growth=0.2).search(task)  # no goals: it runs to the budget
+    assert len(task.evaluated) == 150 and len(set(task.evaluated.tolist())) == 150
+    rounds = fitted_on[::members]
+    assert fitted_on == [size for size in rounds for _ in range(members)]  # `members` fits a round, on every cell
+    assert rounds[0] == 10  # after the random initial design
+    batches = np.diff([*rounds, 150]).tolist()
+    expected = [max(5, int(np.ceil(0.2 * size))) for size in rounds]
+    assert batches[:-1] == expected[:-1] and 0 < batches[-1] <= expected[-1]  # the last one cut at the budget
+    assert batches[0] == 5 and max(batches) > 10  # 5 a round at first, 20% of what is known later
+    small = Bananas(subset=3)  # the candidates are never fewer than the grown batch
+    assert small.batch_size(task) == 8 and small.subset_size(task) == 8
+
+
+@pytest.mark.parametrize("strategy", ["bananas", "evolution"])
+def test_a_smaller_budget_searches_the_first_look_ups_of_a_larger_one(suite, strategy):
+    from nasbench_suite.specs import parse_spec
+
+    table = suite.table("nb201-cifar10")
+    orders = []
+    for budget in (60, 200):
+        task = SearchTask(table, "test_accuracy", budget, np.random.default_rng(2))
+        predictor = suite.predictor("onehot-xgb:n_estimators=20")
+        task.guide = Guide(
+            predictor, table.archs, lambda p, cells, y: p.fit(table.archs[cells], y), np.arange(len(table))
+        )
+        with contextlib.suppress(SearchFinished):  # the budget is spent
+            suite.strategy(parse_spec(strategy, "search strategy")).search(task)
+        orders.append(task.evaluated.tolist())
+    assert len(orders[0]) == 60 and orders[1][:60] == orders[0]
+
+
+def test_bananas_options_are_checked():
+    from nbs_search.bananas import Bananas
+
+    with pytest.raises(ConfigError, match="bananas: growth must be in"):
+        Bananas(growth=1.5).validate()
+    with pytest.raises(ConfigError, match="bananas: acquisition must be one of"):
+        Bananas(acquisition="best").validate()
+
+
+@pytest.mark.parametrize("study, folder", [
+    ("search-defaults-tuning.toml", "search-defaults/tuning"), ("search-defaults.toml", "search-defaults"),
+])  # fmt: skip
+def test_the_committed_search_defaults_studies_are_complete(tmp_path, capsys, study, folder):
+    """Each study file plans, with bananas' defaults as they are now, exactly the jobs whose records are
+    committed: changing a default (or a study file) after the fact makes this fail."""
+    out = tmp_path / "copy"
+    out.mkdir()
+    committed = (ROOT / "results" / folder / "records.jsonl").read_text()
+    (out / "records.jsonl").write_text(committed)
+    assert main(["study", str(ROOT / "studies" / study), "--out", str(out)]) == 0
+    assert f"0 failed, {len(committed.splitlines())} already done" in capsys.readouterr().err
+
+
+def test_the_default_search_command_reproduces_the_held_out_runs(tmp_path, capsys):
+    """`nasbench-suite search --benchmark B --strategy evolution --strategy bananas --predictor graf-xgb`,
+    with no other option, is the held-out block at 1,000 look-ups and the top 0.1%: nothing to run."""
+    out = tmp_path / "copy"
+    out.mkdir()
+    (out / "records.jsonl").write_bytes((ROOT / "results" / "search-defaults" / "records.jsonl").read_bytes())
+    command = ["search", "--benchmark", "nb201-cifar100", "--strategy", "evolution", "--strategy", "bananas"]
+    assert main([*command, "--predictor", "graf-xgb", "--out", str(out)]) == 0
+    assert "0 searches finished, 0 failed, 40 already done" in capsys.readouterr().err

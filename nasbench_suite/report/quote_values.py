@@ -127,6 +127,8 @@ def _search(folder: Directory, stat: str, filters: dict[str, str]) -> Value:
         "median": lambda: Value("number", (row["lookups_to_target_median"],)),
         "seg_best": lambda: Value("number", (row["seg_best"],), bound="≤" * bool(row["missed_best"])),
         "lookups_best": lambda: Value("number", (row["lookups_to_best_mean"],)),
+        "median_best": lambda: Value("number", (row["lookups_to_best_median"],)),
+        "seconds": lambda: Value("number", (row["seconds"],)),
         "expected": lambda: Value("number", (row["expected_random_to_target"],)),
         "seeds": lambda: Value("number", (runs,)),
     }

@@ -19,8 +19,9 @@ Statistics: ``ranking.tau`` ``ranking.tau.ci`` ``ranking.tau.std`` ``ranking.spe
 ``ranking.n@10`` ``ranking.p@10`` ``ranking.p@100`` ``ranking.train_tau`` ``ranking.fit_s``
 ``ranking.predict_s`` ``ranking.peak_mb`` ``ranking.seeds``; ``search.seg`` ``search.seg.ci``
 ``search.hits`` ``search.median`` ``search.seg_best`` ``search.best_hits`` ``search.lookups_best``
-``search.expected``; ``pareto.hv`` ``pareto.hv.ci`` ``pareto.seg`` ``pareto.seg.ci`` ``pareto.hits``
-``pareto.median`` ``pareto.expected`` ``pareto.random_needs`` ``pareto.seconds`` ``pareto.seeds``;
+``search.median_best`` ``search.seconds`` ``search.expected``; ``pareto.hv`` ``pareto.hv.ci`` ``pareto.seg``
+``pareto.seg.ci`` ``pareto.hits`` ``pareto.median`` ``pareto.expected`` ``pareto.random_needs`` ``pareto.seconds``
+``pareto.seeds``;
 ``claim.effect`` ``claim.ci`` ``claim.subject`` ``claim.baseline`` ``claim.p``
 ``claim.verdict`` ``claim.count``; ``across.rank`` (with ``predictor=``) ``across.p`` ``across.blocks``
 ``across.predictors``. Filters: ``benchmark target train test predictor`` (ranking),

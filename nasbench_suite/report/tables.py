@@ -113,7 +113,9 @@ SEARCH_NOTE = (
     "SEG = (|S| + 1) / (|T| + 1) / mean look-ups until the first cell of the target set T (the top "
     "fraction of the |S| cells), with the 95% Student-t interval of the mean look-ups inverted. A run that "
     "never reaches T counts at its budget and is missed; SEG is then only an upper bound, shown ≤ without "
-    "an interval. Hits: runs that reached T. SEG to best: the same for the best cell(s). Rows are ranked "
+    "an interval. Hits: runs that reached T; median look-ups: to T, a run that missed counted at its budget. "
+    "SEG to best, best hits, median to best: the same for the best cell(s). s/run: wall seconds of the search "
+    "itself (the strategy's work and the guide's refits), mean over runs. Rows are ranked "
     "within one budget and target set only: rows whose runs all hit first, by SEG; rows with misses after "
     "them, by their bound; rows without a finished run are listed unranked (—)."
 )
@@ -139,7 +141,7 @@ def search_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
                 "random expects": f"{r['expected_random_to_target']:.0f}" if runs else "—",
                 "SEG to best": seg_text(r["seg_best"], r["seg_best_ci_low"], r["seg_best_ci_high"], r["missed_best"]),
                 "best hits": f"{runs - r['missed_best']}/{runs}" if runs else "—",
-                "look-ups to best": f"{r['lookups_to_best_mean']:.0f}" if runs else "—",
+                "median to best": f"{r['lookups_to_best_median']:.0f}" if runs else "—",
                 "failed": r["failed"],
                 "s/run": f"{r['seconds']:.1f}" if runs else "—",
             }

@@ -136,9 +136,13 @@ class PredictorGuidedSearch(AcquisitionOptions, SearchStrategy):
     def candidates(self, task: SearchTask, ranked: np.ndarray) -> np.ndarray:
         """Unevaluated cells to rank this round."""
 
+    def batch_size(self, task: SearchTask) -> int:
+        """Cells to evaluate this round (``batch``; a strategy may let it grow)."""
+        return self.batch
+
     def subset_size(self, task: SearchTask) -> int:
         size = int(round(self.subset * len(task))) if self.subset < 1 else int(self.subset)
-        return max(size, self.batch)
+        return max(size, self.batch_size(task))
 
     def search(self, task: SearchTask) -> None:
         if task.guide is None:
@@ -148,7 +152,7 @@ class PredictorGuidedSearch(AcquisitionOptions, SearchStrategy):
         while not task.finished:
             members = self.fitted(task)
             ranked = task.evaluated[np.argsort(-task.evaluated_values, kind="stable")]
-            take = min(self.batch, task.remaining)
+            take = min(self.batch_size(task), task.remaining)
             explore = int(round(self.explore * take))
             pool = self.candidates(task, ranked)
             ranked_pool = ranked_candidates(task.guide, members, pool, self.acquisition, self.beta, task.rng)

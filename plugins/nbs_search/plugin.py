@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nasbench_suite import Claim, hookimpl
+from nbs_search.bananas import Bananas
 from nbs_search.baselines import RandomSearch, RegularizedEvolution
 from nbs_search.guided import FullSpaceSearch, RandomSubsetSearch, SmartSubsetSearch
 from nbs_search.local_search import LocalSearch, PredictorLocalSearch
@@ -19,6 +20,7 @@ def register_search_strategies() -> list[type]:
         RandomSubsetSearch,
         SmartSubsetSearch,
         PredictorLocalSearch,
+        Bananas,
         ParetoRandomSearch,
         NSGA2,
         ParetoPredictorSearch,
@@ -47,5 +49,11 @@ def register_claims() -> list[Claim]:
             "Local search", "White et al., 2021",
             "local search is state of the art on NAS benchmarks: at least as sample-efficient as regularized evolution",
             "search", subject="local-search", baseline="evolution", metric="seg", expect="not-lower",
+        ),
+        Claim(
+            "BANANAS", "White, Neiswanger & Savani, 2021",
+            "predictor-guided search (an ensemble of the predictor, Thompson sampling over mutations of the best "
+            "cells) is more sample-efficient than regularized evolution",
+            "search", subject="bananas", baseline="evolution", metric="seg",
         ),
     ]  # fmt: skip
