@@ -2,7 +2,7 @@
 one-mutation graph, and how well a guide fitted on a few random cells tells the top cells apart.
 
 Written to answer why predictor-guided search with greedy defaults lost to regularized evolution on
-NB201 CIFAR-10 test accuracy but not on tables of the same kind (README, "Search strategies"). Per
+NB201 CIFAR-10 test accuracy but not on tables of the same kind (docs/methods/search.md). Per
 benchmark, at its default target (``nasbench-suite benchmarks``):
 
 * ``|T|``: the target set, the top 0.1% of cells (at least one); ``tied@best``: cells tied at the best;

@@ -13,7 +13,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -111,10 +111,13 @@ class BenchmarkTable:
         return self._neighbour_index[index]
 
 
+@cache
 def _hash_weights(columns: int) -> np.ndarray:
     """Odd 62-bit weights of the encoding's columns for :meth:`BenchmarkTable._masked_keys`, the same
-    in every process."""
-    return np.random.default_rng(0).integers(1, 2**62, size=columns, dtype=np.uint64) | np.uint64(1)
+    in every process; drawn once per width, not on every neighbour look-up (read-only)."""
+    weights = np.random.default_rng(0).integers(1, 2**62, size=columns, dtype=np.uint64) | np.uint64(1)
+    weights.flags.writeable = False
+    return weights
 
 
 class Benchmark(Configurable, abc.ABC):
