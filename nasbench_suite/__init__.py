@@ -23,6 +23,7 @@ from nasbench_suite.contracts.guide import Guide
 from nasbench_suite.contracts.hookspecs import hookimpl
 from nasbench_suite.contracts.network_builder import GeneratedWeight, GeneratesWeights, NetworkBuilder
 from nasbench_suite.contracts.predictor import FitContext, Predictor, check_predictions, suite_of
+from nasbench_suite.contracts.published import PublishedResult
 from nasbench_suite.contracts.strategy import ParetoTask, SearchStrategy, SearchTask
 from nasbench_suite.data.cache import CACHE_ENV, cache_dir
 from nasbench_suite.data.columns import file_row, numeric_columns, read_frame
@@ -96,6 +97,7 @@ __all__ = [
     "PAD",
     "ParetoTask",
     "Predictor",
+    "PublishedResult",
     "SearchSpace",
     "SearchStrategy",
     "SearchTask",

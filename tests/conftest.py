@@ -10,7 +10,7 @@ import pytest
 from nasbench_suite.registry.registry import Registry, load_registry
 from nasbench_suite.registry.suite import Suite
 
-FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn"
+FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn,encodings"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # Collection-time code (parametrisations) must not see whatever else is installed either.

@@ -267,6 +267,15 @@ def test_listings(capsys):
     assert "onehot-xgb:" in out and "needs: cost:params" in out
     code, out, _ = _run(capsys, "strategies")
     assert "evolution:" in out and "predictor-full:" in out and "[guided by a predictor]" in out
+    code, out, _ = _run(capsys, "predictors", "--options")
+    lines = out.splitlines()
+    gp = lines.index(next(line for line in lines if line.startswith("gp:")))
+    assert lines[gp + 1] == "  options: encoding='onehot', restarts=0"  # the harness's random_state left out
+    assert "  options: members='', combine='mean', folds=5" in lines
+    code, out, _ = _run(capsys, "predictors", "--json")
+    assert {"name": "svr", "defaults": {"encoding": "onehot", "C": 1.0, "epsilon": 0.1, "random_state": 0}}.items() <= {
+        k: v for k, v in next(row for row in json.loads(out) if row["name"] == "svr").items()
+    }.items()
     code, out, _ = _run(capsys, "plugins")
     assert "search strategies: random" in out and "strategys" not in out and "(None None)" not in out
 

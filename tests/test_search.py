@@ -269,7 +269,15 @@ def test_bananas_with_an_oracle_goes_straight_to_the_best_cell(oracle_suite):
     assert record["status"] == "ok" and record["reached_best"] and record["lookups_to_best"] <= 60
 
 
-@pytest.mark.parametrize(("guide", "members"), [("onehot-xgb:n_estimators=20", 5), ("onehot-rf:n_estimators=20", 1)])
+@pytest.mark.parametrize(
+    ("guide", "members"),
+    [
+        ("onehot-xgb:n_estimators=20", 5),
+        ("onehot-rf:n_estimators=20", 1),
+        ("bananas-mlp:ensemble=3,epochs=10", 1),  # BANANAS' predictor: its ensemble's spread is the uncertainty
+        ("gp", 1),
+    ],
+)
 def test_bananas_grows_its_batch_and_ensembles_a_guide_without_its_own_uncertainty(suite, guide, members):
     from nbs_search.bananas import Bananas
 

@@ -134,6 +134,12 @@ def _builtin_predictors() -> list[Predictor]:
         "gcn-fit": {"epochs": 5, "hidden": 16},
         "ssa": {"autoencoder_steps": 60, "gcn_epochs": 20, "neighbours": 4},
         **{name: {"n_estimators": 40} for name in ("onehot-xgb", "onehot-rf", "graf-xgb", "graf-rf")},
+        "gnn-transformer": {"steps": 30, "width": 16, "layers": 1, "heads_per_mask": 1},
+        "bananas-mlp": {"ensemble": 2, "epochs": 5, "layers": 3},
+        "lgb": {"n_estimators": 30},
+        "ngb": {"n_estimators": 30},
+        "mlp": {"max_iter": 50},
+        "ensemble": {"members": "graf-xgb;n_estimators=30+svr"},
     }
     needs_network = {name for name in registry.predictors.names() if registry.predictors.get(name).plugin.name == "zc"}
     needs_network |= {"zcp-xgb", "zcp-rf", "graf-zcp-xgb", "graf-zcp-rf", "ghn", "short-training"}

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "cli.md"
 CATALOGUE = ROOT / "docs" / "catalogue.md"
 #: The suite's own plugins (the catalogue lists these whatever else is installed).
-FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn"
+FIRST_PARTY = "tables,baselines,gnn,ssa,graf,zc,search,supernet,ghn,encodings"
 
 
 def _cell(text: str) -> str:

@@ -41,6 +41,8 @@ def experiment_from_args(kind: str, args: argparse.Namespace) -> Experiment:
             **common,
             train_sizes=tuple(args.train_sizes),
             test_size=args.test_size,
+            train_pool=args.train_pool,
+            train_target=args.train_target or "",
             unlabelled_factor=args.unlabelled_factor,
             score_train=args.score_train,
         )

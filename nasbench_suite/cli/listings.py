@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -106,14 +107,35 @@ def _target_text(name: str, row: dict[str, Any]) -> str:
 def _list_kind(
     args: argparse.Namespace, kind: Kind, fields: Callable[[Any], dict[str, Any]], line: Callable[[dict], str]
 ) -> int:
-    """Print every entry of ``kind``: its name, plugin, options, description and ``fields``."""
+    """Print every entry of ``kind``: its name, plugin, options (with their defaults), description and
+    ``fields``; ``--options`` adds a line of options and defaults under each (the harness's own
+    ``random_state`` and ``device`` left out)."""
     rows = []
     for name in kind.names():
         entry = kind.get(name)
         common = {"name": name, "plugin": entry.plugin.name, "params": entry.cls.param_names()}
+        common["defaults"] = _defaults(entry.cls)
         rows.append({**common, **fields(entry.cls), "description": entry.cls.description})
-    print(json.dumps(rows, indent=2) if args.json else "\n".join(line(row) for row in rows))
+    if args.json:
+        print(json.dumps(rows, indent=2, default=repr))
+        return 0
+    for row in rows:
+        print(line(row))
+        if getattr(args, "options", False):
+            harness = getattr(kind.base, "harness_options", ())
+            shown = {k: v for k, v in row["defaults"].items() if k not in harness}
+            print("  options: " + (", ".join(f"{k}={v!r}" for k, v in shown.items()) or "none"))
     return 0
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """Each option's default (``None`` for an option without one)."""
+    parameters = inspect.signature(cls.__init__).parameters
+    return {
+        name: None if parameters[name].default is inspect.Parameter.empty else parameters[name].default
+        for name in cls.param_names()
+        if name in parameters
+    }
 
 
 def cmd_predictors(args: argparse.Namespace, suite: Suite, parser: argparse.ArgumentParser) -> int:

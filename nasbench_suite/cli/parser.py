@@ -15,6 +15,8 @@ from nasbench_suite.study.experiment import (
     DEFAULT_TOP_FRACTION,
     DEFAULT_TRAIN_SIZES,
     DEFAULT_UNLABELLED_FACTOR,
+    TEST_EVERY,
+    TEST_REST,
 )
 
 #: Where results go when no --out is given; never the committed ``results/`` folder.
@@ -29,13 +31,17 @@ def int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers (got {text!r})") from None
 
 
-def test_size(text: str) -> int | None:
+def test_size(text: str) -> int | str | None:
     if text == "all":
         return None
+    if text in (TEST_REST, TEST_EVERY):
+        return text
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer or 'all' (got {text!r})") from None
+        raise argparse.ArgumentTypeError(
+            f"expected an integer, 'all', '{TEST_REST}' or '{TEST_EVERY}' (got {text!r})"
+        ) from None
 
 
 def _execution_options(parser: argparse.ArgumentParser, device: bool = True) -> None:
@@ -117,7 +123,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--test-size",
         type=test_size,
         default=None,
-        help="test cells per run, or 'all' (every cell outside the largest training and unlabelled sets; default)",
+        help="test cells per run; 'all': every cell outside the largest training and unlabelled sets, one test set "
+        "for every train size (default); 'rest': every cell outside the run's own training and unlabelled sets "
+        "; 'every': every cell, the run's training cells included (the protocol of TNASP, NAR-Former, NN-Former "
+        "and PINAT)",
+    )
+    run.add_argument(
+        "--train-pool",
+        type=int,
+        default=0,
+        help="draw the labels from a fixed pool of this many cells, the same for every seed, and test outside it "
+        "(the GATES protocol; default 0: no pool)",
+    )
+    run.add_argument(
+        "--train-target",
+        metavar="NAME",
+        default=None,
+        help="label the training cells with this other target of the benchmark (e.g. val_accuracy) while "
+        "scoring the benchmark's target (default: the scored target itself)",
     )
     run.add_argument(
         "--unlabelled-factor",
@@ -203,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--json", action="store_true", help="print JSON")
+        if name in ("predictors", "strategies"):
+            sub.add_argument("--options", action="store_true", help="also list each one's options and defaults")
     return parser
 
 

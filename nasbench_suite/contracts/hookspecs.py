@@ -2,7 +2,8 @@
 
 Plugins implement these hooks with :data:`hookimpl` and are discovered through the entry-point
 group ``nasbench_suite``. Each ``register_*`` hook takes no arguments and returns a list of classes
-(``register_claims``: of :class:`~nasbench_suite.Claim` instances);
+(``register_claims``: of :class:`~nasbench_suite.Claim` instances; ``register_published_results``: of
+:class:`~nasbench_suite.PublishedResult` instances);
 the registry validates what comes back (names, base classes, declarations, clashes) and names the
 plugin on any problem, leaving that class out while every other plugin keeps working. Hooks are
 called with keyword arguments only, so an implementation may accept fewer arguments than a spec
@@ -41,6 +42,13 @@ def register_search_strategies() -> list[type]:
 def register_claims() -> list:
     """Return :class:`nasbench_suite.Claim` instances: the claims of a method's paper, each with the
     comparison that tests it, which reports evaluate wherever their records allow."""
+
+
+@hookspec
+def register_published_results() -> list:
+    """Return :class:`nasbench_suite.PublishedResult` instances: figures from papers' tables (method,
+    metric, value, source, split protocol), which reports show beside measured runs of the same
+    protocol, marked as published and never ranked among them."""
 
 
 @hookspec

@@ -23,6 +23,7 @@ from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.contracts.legacy import class_uses
 from nasbench_suite.contracts.network_builder import NetworkBuilder
 from nasbench_suite.contracts.predictor import Predictor, is_known_need
+from nasbench_suite.contracts.published import PublishedResult
 from nasbench_suite.contracts.strategy import SearchStrategy
 from nasbench_suite.deprecation import DEPRECATIONS, Deprecation
 from nasbench_suite.errors import AmbiguousNameError, UnknownNameError, first_line
@@ -89,7 +90,10 @@ class Registry:
         self._class_deprecations: dict[str, list[str]] = {}
         for kind in self.kinds:
             self._collect(kind)
-        self.claims: list[tuple[Claim, PluginInfo]] = self._collect_claims()
+        self.claims: list[tuple[Claim, PluginInfo]] = self._collect_instances("register_claims", Claim)
+        self.published: list[tuple[PublishedResult, PluginInfo]] = self._collect_instances(
+            "register_published_results", PublishedResult
+        )
 
     @property
     def kinds(self) -> tuple[Kind, ...]:
@@ -129,27 +133,25 @@ class Registry:
                 self._add(kind, Entry(cls.name, cls, self._plugin_info(plugin_name)))
                 self._class_deprecations.setdefault(plugin_name, []).extend(class_uses(cls))
 
-    def _collect_claims(self) -> list[tuple[Claim, PluginInfo]]:
-        """Every claim the plugins register, with the plugin that registered it."""
-        claims = []
-        for impl in self.loaded.manager.hook.register_claims.get_hookimpls():
+    def _collect_instances(self, hook: str, cls: type[T]) -> list[tuple[T, PluginInfo]]:
+        """Every ``cls`` instance the plugins return from ``hook``, with the plugin that returned it; a
+        plugin that raises or returns anything else is reported and left out."""
+        collected = []
+        for impl in getattr(self.loaded.manager.hook, hook).get_hookimpls():
             try:
                 returned = list(impl.function() or [])
             except Exception as exc:  # isolate the plugin, report it by name
-                self._fail(
-                    impl.plugin_name,
-                    f'plugin "{impl.plugin_name}" raised in register_claims: {first_line(exc)}',
-                )
+                self._fail(impl.plugin_name, f'plugin "{impl.plugin_name}" raised in {hook}: {first_line(exc)}')
                 continue
-            for claim in returned:
-                if isinstance(claim, Claim):
-                    claims.append((claim, self._plugin_info(impl.plugin_name)))
+            for item in returned:
+                if isinstance(item, cls):
+                    collected.append((item, self._plugin_info(impl.plugin_name)))
                 else:
                     self._fail(
                         impl.plugin_name,
-                        f'plugin "{impl.plugin_name}" (register_claims): expected Claim instances (got {claim!r})',
+                        f'plugin "{impl.plugin_name}" ({hook}): expected {cls.__name__} instances (got {item!r})',
                     )
-        return claims
+        return collected
 
     def _add(self, kind: Kind, entry: Entry) -> None:
         name, plugin = entry.name, entry.plugin.name

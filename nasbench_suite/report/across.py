@@ -37,8 +37,8 @@ class CrossRanking:
     left_out_blocks: int
 
 
-def _block_name(benchmark: str, target: str, train: int, test: int) -> str:
-    return f"{benchmark}, {target}, train {train}, test {test}"
+def _block_name(benchmark: str, target: str, train: int, test: int, split: str = "") -> str:
+    return f"{benchmark}, {target}, train {train}, test {test}" + (f" ({split})" if split else "")
 
 
 def _complete(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +67,8 @@ def cross_ranking(summary: pd.DataFrame) -> CrossRanking | None:
     if rows.empty:
         return None
     blocks = [
-        _block_name(*key) for key in zip(rows["benchmark_label"], rows["target"], rows["train_size"], rows["test_size"])
+        _block_name(*key)
+        for key in zip(rows["benchmark_label"], rows["target"], rows["train_size"], rows["test_size"], rows["split"])
     ]
     full = pd.DataFrame({"block": blocks, "method": rows["predictor_label"], "tau": rows["kendall_tau_mean"]})
     full = full.pivot_table(index="block", columns="method", values="tau", aggfunc="first").sort_index()

@@ -28,7 +28,7 @@ import numpy as np
 from nasbench_suite.contracts.claims import Claim
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.report.inference import ClaimTest, Comparison, Decision, decide
-from nasbench_suite.report.summaries import canonical, label, search_target
+from nasbench_suite.report.summaries import canonical, label, search_target, split_rule
 from nasbench_suite.specs import Spec, parse_spec
 
 #: How much worse "not lower" (non-inferior) allows: a Kendall tau 0.02 lower, or a gain 20% lower.
@@ -207,19 +207,21 @@ def _ranking(claim: Claim, records: list[dict[str, Any]], defining: dict[str, se
         if role is None or value is None:
             continue
         test = int(record["test_size"]) if record.get("test_size") is not None else -1
-        where = (label(record, "benchmark"), record["target"], int(record["train_size"]), test)
+        where = (label(record, "benchmark"), record["target"], int(record["train_size"]), test, split_rule(record))
         scope[where] = in_scope(claim, _benchmark_name(record), str(record["target"]))
         identity, runs = sides[role][where].setdefault(shown, (record["predictor"], {}))
         runs[int(record["seed"])] = float(value)
     test_sizes: dict[tuple, set] = defaultdict(set)  # runs on different test sets are never paired
     for record in records:  # a setting names its test set where the report holds several
         test_sizes[(label(record, "benchmark"), record["target"], int(record["train_size"]))].add(
-            record.get("test_size")
+            (record.get("test_size"), split_rule(record))
         )
     results = []
-    for where in sorted(sides["subject"], key=lambda w: (w[0], w[1], w[2], -w[3])):
-        benchmark, target, size, test = where
-        setting = f"train {size}" + (f", {test} test cells" if len(test_sizes[(benchmark, target, size)]) > 1 else "")
+    for where in sorted(sides["subject"], key=lambda w: (w[0], w[1], w[2], -w[3], w[4])):
+        benchmark, target, size, test, split = where
+        several = len(test_sizes[(benchmark, target, size)]) > 1
+        setting = f"train {size}" + (f", {test} test cells" if several else "")
+        setting += f", {split}" if several and split else ""
         for subject, (subject_id, subject_runs) in sorted(sides["subject"][where].items()):
             for baseline, (baseline_id, baseline_runs) in sorted(sides["baseline"].get(where, {}).items()):
                 if not _paired(claim, subject, baseline):

@@ -24,6 +24,22 @@ SPLIT_RULE = (
     "run's random generator depends on its seed and benchmark only; the target set is the top fraction of "
     "all cells with a value, and random search's expected look-ups to it are exact."
 )
+#: Said where the records follow a published protocol's test rule or training pool.
+TEST_EVERY_RULE = (
+    "Test every cell (--test-size every, the published protocol of TNASP, NAR-Former, NN-Former and PINAT): "
+    "a run's training cells are the first of its seed's permutation, nested across train sizes, and it is "
+    "scored on every cell with the target, its own training cells included."
+)
+TEST_REST_RULE = (
+    "Test the rest (--test-size rest): a run's training (then unlabelled) cells are the first of its seed's "
+    "permutation, nested across train sizes, and it is scored on every other cell (a predictor with an "
+    "unlabelled pool is therefore scored on fewer cells than the others of its seed)."
+)
+TRAIN_POOL_RULE = (
+    "Training pool (--train-pool, the GATES protocol): a fixed pool of cells, drawn once per benchmark and the "
+    "same for every seed, supplies the labels (each seed draws its training cells from it, nested across train "
+    "sizes); test cells are drawn from outside the pool."
+)
 #: Said where the records hold constrained, minimised or Pareto searches.
 CONSTRAINED_RULE = (
     "Constrained search: only the cells that satisfy the constraint (on a metric of the table known for every "
@@ -136,6 +152,18 @@ def _version(info: dict[str, Any]) -> str:
 def protocol_text(records: list[dict[str, Any]]) -> str:
     """The split rule, the statistics, versions and environments, as one paragraph per topic."""
     rules = [SPLIT_RULE]
+    for field, rule in (
+        ("test_every", TEST_EVERY_RULE),
+        ("test_rest", TEST_REST_RULE),
+        ("train_pool", TRAIN_POOL_RULE),
+    ):
+        if any(record.get(field) for record in records):
+            rules.append(rule)
+    relabelled = sorted({(r["train_target"], r.get("target", "")) for r in records if r.get("train_target")})
+    if relabelled:
+        pairs = "; ".join(f"trained on {train}, scored on {scored}" for train, scored in relabelled)
+        rules.append(f"Training labels (--train-target): the training cells carry another target than the one "
+                     f"scored ({pairs}); splits are drawn from the cells that have both.")  # fmt: skip
     if any(record.get("constraint") for record in records):
         rules.append(CONSTRAINED_RULE)
     if any(record.get("lower_is_better") for record in records):

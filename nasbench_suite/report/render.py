@@ -15,6 +15,7 @@ import pandas as pd
 from tabulate import tabulate
 
 from nasbench_suite.contracts.claims import Claim
+from nasbench_suite.contracts.published import PublishedResult
 from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import Suite
 from nasbench_suite.report.across import cross_note, cross_ranking, cross_rows
@@ -23,6 +24,7 @@ from nasbench_suite.report.figures import topic
 from nasbench_suite.report.html import html_page
 from nasbench_suite.report.methods import METHODS_NOTE, NO_GUIDE, methods_rows, methods_table
 from nasbench_suite.report.protocol import protocol_table, protocol_text
+from nasbench_suite.report.published import PUBLISHED_NOTE, published_tables
 from nasbench_suite.report.summaries import distinct_labels, summarise_pareto, summarise_ranking, summarise_search
 from nasbench_suite.report.tables import (
     CLAIMS_NOTE,
@@ -60,6 +62,8 @@ class ReportContext:
     notes: tuple[str, ...] = ()
     labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     provenance: Mapping[str, str] = field(default_factory=dict)
+    #: Papers' figures shown beside measured runs of the same protocol.
+    published: tuple[PublishedResult, ...] = ()
 
     def show(self, role: str, text: str) -> str:
         """How every table and figure names a benchmark, predictor or strategy."""
@@ -99,6 +103,8 @@ def sections(records: list[dict[str, Any]], context: ReportContext = ReportConte
     if len(ranking):
         title = "Ranking: Kendall τ on held-out cells"
         parts.append(Section(title, ranking_rows(ranking, show), RANKING_NOTE, topic("ranking")))
+    for title, table, split in published_tables(records, list(context.published), show):
+        parts.append(Section(title, table, f"Split: {split}. {PUBLISHED_NOTE}"))
     if len(search):
         for (top, budget), table in search.groupby(["top_fraction", "budget"], sort=True):
             title = f"Search: sample-efficiency gain at {budget:,} look-ups, target set top {top:.3%}"
@@ -147,7 +153,8 @@ def report_context(suite: Suite, settings: Mapping[str, Any] | None = None) -> R
         provenance[name] = " ".join(part.strip().rstrip(".") + "." for part in (cls.description, cls.citation) if part)
     claims = tuple(claim for claim, _ in suite.registry.claims)
     title, notes = settings.get("title", ""), tuple(settings.get("notes", ()))
-    return ReportContext(claims, title, notes, settings.get("labels") or {}, provenance)
+    published = tuple(result for result, _ in suite.registry.published)
+    return ReportContext(claims, title, notes, settings.get("labels") or {}, provenance, published)
 
 
 def render(

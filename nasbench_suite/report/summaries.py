@@ -22,7 +22,7 @@ METRICS = (
 #: Recorded by runs with ``--score-train``: the same metrics on the training cells.
 TRAIN_METRICS = ("train_kendall_tau", "train_kendall_tau_top_10pct")
 COSTS = ("fit_seconds", "predict_seconds", "peak_rss_mb", "peak_cuda_mb")
-RANKING_GROUP = ["benchmark", "target", "train_size", "test_size", "predictor"]
+RANKING_GROUP = ["benchmark", "target", "train_size", "test_size", "split", "predictor"]
 SEARCH_GROUP = ["benchmark", "target", "top_fraction", "budget", "strategy", "predictor"]
 PARETO_GROUP = ["benchmark", "target", "hv_target", "budget", "strategy", "predictor"]
 PARETO_FIELDS = ("hv_ratio", "lookups_to_hv_target", "reached_hv_target", "expected_random_to_hv_target",
@@ -94,6 +94,22 @@ def canonical(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda record: (record["key"], str(record.get("finished_at")), record.get("status")))
 
 
+def split_rule(record: dict[str, Any]) -> str:
+    """How a ranking run's cells were split and labelled beyond its sizes, in words ("" for the default
+    rule): ``every cell tested``, ``rest tested``, ``pool 7,290``, ``labels val_accuracy``. Runs of
+    different rules are never pooled or paired, even where their test sizes agree."""
+    parts = []
+    if record.get("test_every"):
+        parts.append("every cell tested")
+    if record.get("test_rest"):
+        parts.append("rest tested")
+    if record.get("train_pool"):
+        parts.append(f"pool {int(record['train_pool']):,}")
+    if record.get("train_target"):
+        parts.append(f"labels {record['train_target']}")
+    return ", ".join(parts)
+
+
 def _frame(records: list[dict[str, Any]], roles: tuple[str, ...], numeric: tuple[str, ...]) -> pd.DataFrame:
     records = canonical(records)
     frame = pd.DataFrame.from_records(records)
@@ -133,6 +149,7 @@ def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
     roles = ("benchmark", "predictor")
     frame = _frame(records, roles, (*METRICS, *TRAIN_METRICS, *COSTS, "test_size"))
     frame["test_size"] = frame["test_size"].fillna(-1).astype(int)
+    frame["split"] = [split_rule(record) for record in records]
     rows = []
     for key, group in frame.groupby(RANKING_GROUP, sort=True):
         ok = group[group["status"] == "ok"]
@@ -153,9 +170,9 @@ def summarise_ranking(records: list[dict[str, Any]]) -> pd.DataFrame:
         row["first_error"] = first_error(group)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["rank"] = rank_within(table, ["benchmark", "target", "train_size", "test_size"], "kendall_tau_mean")
-    order = ["benchmark", "target", "train_size", "test_size", "rank", "predictor"]
-    return table.sort_values(order, ascending=[True, True, True, False, True, True]).reset_index(drop=True)
+    table["rank"] = rank_within(table, ["benchmark", "target", "train_size", "test_size", "split"], "kendall_tau_mean")
+    order = ["benchmark", "target", "train_size", "test_size", "split", "rank", "predictor"]
+    return table.sort_values(order, ascending=[True, True, True, False, True, True, True]).reset_index(drop=True)
 
 
 def pooled_elsewhere(summary: pd.DataFrame) -> bool:

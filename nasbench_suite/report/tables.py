@@ -77,6 +77,7 @@ def ranking_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
     out = []
     with_train = "train_kendall_tau_mean" in summary and summary["train_kendall_tau_mean"].notna().any()
     with_test = pooled_elsewhere(summary)
+    with_split = "split" in summary and bool((summary["split"] != "").any())
     for row in summary.to_dict("records"):
         if row["seeds"] == 0:
             tau = "failed" if row["failed"] else "—"
@@ -91,6 +92,7 @@ def ranking_rows(summary: pd.DataFrame, show: Show = same) -> pd.DataFrame:
                 "target": row["target"],
                 "train": row["train_size"],
                 **({"test": row["test_size"]} if with_test else {}),
+                **({"split": row["split"] or "default"} if with_split else {}),
                 "rank": _rank(row["rank"]),
                 "predictor": show("predictor", row["predictor_label"]),
                 "Kendall τ": tau,

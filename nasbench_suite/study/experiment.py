@@ -27,6 +27,11 @@ DEFAULT_TRAIN_SIZES = (10, 32, 100, 316, 1000)
 DEFAULT_SEEDS = {"ranking": 10, "search": 20}
 DEFAULT_UNLABELLED_FACTOR = 10
 DEFAULT_BUDGET = 1000
+#: ``--test-size rest``: test on every cell outside the run's own training (and unlabelled) cells.
+TEST_REST = "rest"
+#: ``--test-size every``: test on every cell with the target, the run's training cells included (the
+#: protocol of TNASP, NAR-Former, NN-Former and PINAT, who score all cells of the space).
+TEST_EVERY = "every"
 #: Default target set of a search: the top 0.1% of cells.
 DEFAULT_TOP_FRACTION = 0.001
 #: The predictor guiding the strategies that use one, when none is named.
@@ -55,7 +60,15 @@ class Experiment:
     device: str = "auto"
     # ranking
     train_sizes: tuple[int, ...] = DEFAULT_TRAIN_SIZES
-    test_size: int | None = None  # None: every cell outside the largest training and unlabelled sets
+    #: None: every cell outside the largest training and unlabelled sets (one test set for all sizes);
+    #: TEST_REST: every cell outside each run's own training and unlabelled sets; TEST_EVERY: every cell,
+    #: training cells included; else a number of cells.
+    test_size: int | str | None = None
+    #: Draw the labels (and unlabelled cells) from a fixed pool of this many cells and test outside it.
+    train_pool: int = 0
+    #: Label the training cells with this other target of the table (the papers' "train on the
+    #: validation accuracy, score on the test accuracy"); "" labels them with the scored target.
+    train_target: str = ""
     unlabelled_factor: int = DEFAULT_UNLABELLED_FACTOR
     score_train: bool = False
     # search

@@ -14,10 +14,10 @@ from nasbench_suite.errors import ConfigError
 from nasbench_suite.registry.suite import TARGET_OPTION, Suite, is_target
 from nasbench_suite.specs import Spec, labels_telling_apart, parse_spec
 from nasbench_suite.study.constraints import check_constraint, parse_constraint
-from nasbench_suite.study.experiment import DEFAULT_GUIDE, Experiment, Study, seed_range
+from nasbench_suite.study.experiment import DEFAULT_GUIDE, TEST_EVERY, TEST_REST, Experiment, Study, seed_range
 from nasbench_suite.study.jobs import PluginRef
 from nasbench_suite.study.pareto import ParetoSearchJob
-from nasbench_suite.study.ranking import RankingJob
+from nasbench_suite.study.ranking import RankingJob, labelled_cells
 from nasbench_suite.study.searching import SearchJob
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,19 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
     if not train_sizes or train_sizes[0] < 1:
         raise ConfigError(f"--train-sizes: expected positive integers (got {list(experiment.train_sizes)})")
     _check_seeds(experiment)
-    if experiment.test_size is not None and experiment.test_size < 2:
+    rest = experiment.test_size == TEST_REST
+    every = experiment.test_size == TEST_EVERY
+    if every and experiment.train_pool:
+        raise ConfigError("--test-size every tests on the training cells too; it cannot be combined with --train-pool")
+    if rest and experiment.train_pool:
+        raise ConfigError(
+            "--test-size rest with --train-pool: with a pool the test cells are already every cell outside it; "
+            "leave --test-size out (or give a number of test cells)"
+        )
+    if isinstance(experiment.test_size, int) and experiment.test_size < 2:
         raise ConfigError(f"--test-size: expected at least 2 cells (got {experiment.test_size})")
+    if experiment.train_pool < 0:
+        raise ConfigError(f"--train-pool: expected a non-negative number of cells (got {experiment.train_pool})")
     if experiment.unlabelled_factor < 0:
         raise ConfigError(f"--unlabelled-factor: expected a non-negative integer (got {experiment.unlabelled_factor})")
     named = bool(experiment.predictors)
@@ -113,17 +124,27 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
                 log.info("skipping: %s", message)
             else:
                 served.append(spec)
-        pool = len(table.indices_with(target))
+        train_target = _check_train_target(suite, bench_spec, table, target, experiment.train_target, raw.name)
+        pool = len(labelled_cells(table, target, train_target))
         factor = experiment.unlabelled_factor
         unlabelled = {spec: "unlabelled" in suite.predictor_class(spec.name).needs for spec in served}
         largest = train_sizes[-1] * (1 + (factor if any(unlabelled.values()) else 0))
-        test_size = experiment.test_size if experiment.test_size is not None else pool - largest
-        if test_size < 2 or test_size + largest > pool:
+        labelled_pool = experiment.train_pool or pool  # where labels come from; tests come from the other cells
+        outside = pool - experiment.train_pool if experiment.train_pool else pool - largest
+        test_size = experiment.test_size if isinstance(experiment.test_size, int) else outside
+        if experiment.train_pool and (largest > experiment.train_pool or experiment.train_pool >= pool):
+            raise ConfigError(_pool_too_small(raw.name, target, pool, experiment.train_pool, train_sizes[-1], largest))
+        if every:
+            test_size = pool
+        fits = largest <= pool if every else 2 <= test_size <= outside + (largest if rest else 0)
+        if not fits:
             raise ConfigError(_too_large(raw.name, target, pool, train_sizes[-1], experiment, any(unlabelled.values())))
         for spec in served:
             predictor = plugin_ref(suite, suite.predictor_class(spec.name), spec)
             for train_size in train_sizes:
                 extra = factor * train_size if unlabelled[spec] else 0
+                if rest and not experiment.train_pool:  # every cell outside this run's own training cells
+                    test_size = labelled_pool - train_size - extra
                 for seed in seed_range(experiment):
                     jobs.append(
                         RankingJob(
@@ -137,19 +158,51 @@ def plan_ranking(experiment: Experiment, suite: Suite, device: str) -> list[Rank
                             extra,
                             experiment.score_train,
                             _uses_gpu(suite, spec, device),
+                            train_pool=experiment.train_pool,
+                            train_target=train_target,
+                            test_rest=rest,
+                            test_every=every,
                         )  # fmt: skip
                     )
     return jobs
 
 
+def _check_train_target(
+    suite: Suite, spec: Spec, table: BenchmarkTable, target: str, train_target: str, name: str
+) -> str:
+    """``train_target`` checked against the table ("" when it is the scored target itself)."""
+    if not train_target or train_target == target:
+        return ""
+    if train_target not in table.targets:
+        raise ConfigError(
+            f"--train-target {train_target}: benchmark {name} has no such target; expected one of "
+            f"{', '.join(table.targets)}"
+        )
+    if suite.minimises(spec, train_target) != suite.minimises(spec, target):
+        raise ConfigError(f"--train-target {train_target}: one of it and {target} is minimised, the other not")
+    return train_target
+
+
+def _pool_too_small(benchmark: str, target: str, pool: int, train_pool: int, train_size: int, needed: int) -> str:
+    cells = f"benchmark {benchmark} has {pool} cells with target {target!r}"
+    if train_pool >= pool:
+        return f"--train-pool {train_pool}: {cells}; the pool must leave cells outside it to test on"
+    return f"--train-pool {train_pool}: train size {train_size} needs {needed} cells from the pool ({cells})"
+
+
 def _too_large(benchmark: str, target: str, pool: int, train_size: int, experiment: Experiment, pooled: bool) -> str:
     cells = f"the {pool} cells of benchmark {benchmark} with target {target!r}"
     extra = f" + unlabelled pool {experiment.unlabelled_factor} x {train_size}" if pooled else ""
-    if experiment.test_size is None:
+    if experiment.test_size == TEST_EVERY:
+        return f"train size {train_size}{extra} exceeds {cells}; use smaller --train-sizes (or --unlabelled-factor)"
+    if experiment.test_size in (None, TEST_REST):
         return (
             f"train size {train_size}{extra} leaves fewer than 2 of {cells} to test on; "
             f"use smaller --train-sizes (or --unlabelled-factor)"
         )
+    if experiment.train_pool:
+        outside = f"the cells outside the --train-pool of {experiment.train_pool}"
+        return f"test size {experiment.test_size} exceeds {outside} (of {cells})"
     return f"train size {train_size}{extra} + test size {experiment.test_size} exceeds {cells}"
 
 

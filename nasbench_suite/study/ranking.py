@@ -3,18 +3,22 @@ Spearman, Pearson and precision@k on held-out cells.
 
 Splits depend only on the benchmark, target, seed and sizes, never on the predictor, so every
 predictor is scored on the same cells (paired comparisons). Within a seed the training sets of
-different sizes are nested and the test set is the same.
+different sizes are nested and, by default, the test set is the same. The published protocols'
+rules (:func:`make_split`'s ``test_rest``, ``test_every``, ``train_pool``) keep the nesting; with
+``test_rest`` the test set is what a run's own training (and unlabelled) cells leave.
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nasbench_suite.contracts.benchmark import BenchmarkTable
 from nasbench_suite.contracts.predictor import FitContext, check_predictions
 from nasbench_suite.errors import ConfigError, PredictorError
 from nasbench_suite.execution.measure import measured
@@ -34,17 +38,66 @@ class Split:
     unlabelled: np.ndarray
 
 
+def labelled_cells(table: BenchmarkTable, target: str, train_target: str = "") -> np.ndarray:
+    """The cells a split is drawn from: those with the target (and the training target, when one is set)."""
+    pool = table.indices_with(target)
+    return np.intersect1d(pool, table.indices_with(train_target)) if train_target else pool
+
+
+def fixed_train_pool(pool: np.ndarray, benchmark: str, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(training pool, the other cells)``: ``size`` cells of ``pool`` drawn once per benchmark, the same
+    for every seed (the GATES protocol's fixed pool of labelled candidates)."""
+    order = np.random.default_rng(zlib.crc32(f"train-pool:{benchmark}".encode())).permutation(pool)
+    return np.sort(order[:size]), np.sort(order[size:])
+
+
 def make_split(
-    pool: np.ndarray, benchmark: str, seed: int, train_size: int, test_size: int, unlabelled_size: int = 0
+    pool: np.ndarray,
+    benchmark: str,
+    seed: int,
+    train_size: int,
+    test_size: int,
+    unlabelled_size: int = 0,
+    train_pool: int = 0,
+    test_rest: bool = False,
+    test_every: bool = False,
 ) -> Split:
-    """Deterministic disjoint test / train / unlabelled cells drawn from ``pool``."""
+    """Deterministic disjoint test / train / unlabelled cells drawn from ``pool``.
+
+    Within a seed, training sets of different sizes are nested. ``train_pool``: train and unlabelled
+    cells come from :func:`fixed_train_pool`, test cells from outside it. ``test_rest``: the test set
+    is every cell outside the training and unlabelled ones (``test_size`` must say how many that is).
+    ``test_every``: the test set is the whole pool, the training cells included.
+    """
+    if test_every:
+        if train_size + unlabelled_size > len(pool):
+            raise ConfigError(
+                f"benchmark {benchmark}: train {train_size} + unlabelled {unlabelled_size} cells needed but only "
+                f"{len(pool)} have the target"
+            )
+        order = run_rng(seed, benchmark).permutation(pool)
+        end = train_size + unlabelled_size
+        return Split(train=order[:train_size], unlabelled=order[train_size:end], test=np.sort(pool))
     needed = test_size + train_size + unlabelled_size
-    if needed > len(pool):
+    if needed > len(pool) or (train_pool and train_size + unlabelled_size > train_pool):
         raise ConfigError(
             f"benchmark {benchmark}: {needed} cells needed (test {test_size} + train {train_size} + "
             f"unlabelled {unlabelled_size}) but only {len(pool)} have the target"
+            + (f" (labels from a pool of {train_pool})" if train_pool else "")
         )
-    order = run_rng(seed, benchmark).permutation(pool)
+    rng = run_rng(seed, benchmark)
+    if train_pool:
+        labelled, outside = fixed_train_pool(pool, benchmark, train_pool)
+        labelled, outside = rng.permutation(labelled), rng.permutation(outside)
+        end = train_size + unlabelled_size
+        return Split(train=labelled[:train_size], unlabelled=labelled[train_size:end], test=outside[:test_size])
+    order = rng.permutation(pool)
+    if test_rest:
+        if needed != len(pool):
+            rest = len(pool) - train_size - unlabelled_size
+            raise ConfigError(f"benchmark {benchmark}: test size {test_size}, but every other cell is {rest} cells")
+        end = train_size + unlabelled_size
+        return Split(train=order[:train_size], unlabelled=order[train_size:end], test=order[end:])
     return Split(
         test=order[:test_size],
         train=order[test_size : test_size + train_size],
@@ -68,6 +121,14 @@ class RankingJob:
     #: predictor fitted to noisy estimates ranks the very cells it was fitted on.
     score_train: bool = False
     uses_gpu: bool = False
+    #: Labels drawn from a fixed pool of this many cells, tests from outside it (0: no pool).
+    train_pool: int = 0
+    #: The test set is every cell outside this run's training and unlabelled cells.
+    test_rest: bool = False
+    #: The test set is every cell with the target, the training cells included.
+    test_every: bool = False
+    #: Label the training cells with this target instead of ``target`` ("" for ``target`` itself).
+    train_target: str = ""
     kind: str = KIND
 
     def key(self) -> str:
@@ -83,6 +144,14 @@ class RankingJob:
         }
         if self.score_train:  # keeps the keys of runs recorded before the option existed
             fields["score_train"] = True
+        if self.train_pool:
+            fields["train_pool"] = self.train_pool
+        if self.test_rest:
+            fields["test_rest"] = True
+        if self.test_every:
+            fields["test_every"] = True
+        if self.train_target:
+            fields["train_target"] = self.train_target
         return key_of(fields)
 
     def describe(self) -> str:
@@ -98,6 +167,10 @@ class RankingJob:
             "device": self.device,
             "unlabelled_size": self.unlabelled_size,
             "score_train": self.score_train,
+            "train_pool": self.train_pool,
+            "test_rest": self.test_rest,
+            "test_every": self.test_every,
+            "train_target": self.train_target,
         }
         return header(KIND, self.key(), {"benchmark": self.benchmark, "predictor": self.predictor}, fields)
 
@@ -109,19 +182,26 @@ class RankingJob:
         record = self._header()
         record["plugins"] = plugin_provenance(suite, {"benchmark": self.benchmark, "predictor": self.predictor})
         table = suite.table(self.benchmark.spec)
-        pool = table.indices_with(self.target)
-        split = make_split(pool, self.benchmark.name, self.seed, self.train_size, self.test_size, self.unlabelled_size)
+        pool = labelled_cells(table, self.target, self.train_target)
+        split = make_split(
+            pool, self.benchmark.name, self.seed, self.train_size, self.test_size, self.unlabelled_size,
+            self.train_pool, self.test_rest, self.test_every,
+        )  # fmt: skip
         targets = table.targets[self.target]
         # a minimised target (latency) is scored negated, so its top regions are its lowest cells
         sign = -1.0 if suite.minimises(self.benchmark.spec, self.target) else 1.0
         record["lower_is_better"] = sign < 0
-        archs = table.archs.without_cost(self.target)  # a column that is the target is no cost to read
+        labels = table.targets[self.train_target] if self.train_target else targets
+        # a column that is the target (or the training labels) is no cost to read
+        archs = table.archs.without_cost(self.target)
+        if self.train_target:
+            archs = archs.without_cost(self.train_target)
         predictor = suite.build_predictor(self.predictor.spec, self.seed, self.device)
         record["predictor_params"] = jsonable(predictor.get_params())
         record["pool_size"] = len(pool)  # the cells with the target, that splits are drawn from
         stage = "fit"
         try:
-            y_train = targets[split.train] if "labels" in predictor.needs else None
+            y_train = labels[split.train] if "labels" in predictor.needs else None
             unlabelled = archs[split.unlabelled] if "unlabelled" in predictor.needs else None
             train_archs = archs[split.train]
             cuda = _cuda_peak_tracker(self.device)

@@ -96,16 +96,7 @@ class GCNPredictor(Predictor):
         return self
 
     def predict(self, archs: Architectures) -> np.ndarray:
-        import torch
-
         from nbs_gnn.cell_graphs import cell_graph_batch
-        from nbs_gnn.training import model_on, torch_device
+        from nbs_gnn.training import predict_in_chunks
 
-        device = torch_device(self.device)
-        model = model_on(self.model_, device)
-        outputs = []
-        with torch.no_grad():
-            for start in range(0, len(archs), 4096):
-                graph = cell_graph_batch(archs[start : start + 4096]).to(device)
-                outputs.append(model(graph).cpu().numpy())
-        return self.scaler_.inverse(np.concatenate(outputs)) if outputs else np.zeros(0)
+        return self.scaler_.inverse(predict_in_chunks(self.model_, archs, cell_graph_batch, self.device, 4096))

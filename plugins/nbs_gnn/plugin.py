@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from nasbench_suite import Claim, hookimpl
+from nasbench_suite import Claim, PublishedResult, hookimpl
 from nbs_gnn.gcn_fit_predictor import GCNFitPredictor
 from nbs_gnn.gcn_predictor import GCNPredictor
+from nbs_gnn.published import published_results
+from nbs_gnn.transformer_predictor import GraphTransformerPredictor
 
 
 @hookimpl
 def register_predictors() -> list[type]:
-    return [GCNPredictor, GCNFitPredictor]
+    return [GCNPredictor, GCNFitPredictor, GraphTransformerPredictor]
+
+
+@hookimpl
+def register_published_results() -> list[PublishedResult]:
+    return published_results()
 
 
 @hookimpl

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -29,6 +31,20 @@ def model_on(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
     Moving the fitted model in place would change the predictor's state during ``predict``.
     """
     return model if device.type == "cpu" else copy.deepcopy(model).to(device)
+
+
+def predict_in_chunks(
+    model: torch.nn.Module, archs: Any, to_batch: Callable[[Any], Any], device: str, chunk: int
+) -> np.ndarray:
+    """``model``'s outputs on ``archs``, ``chunk`` cells at a time (``to_batch`` turns a slice of cells
+    into the model's input, with a ``.to(device)``), on ``device``, without changing the fitted model."""
+    target = torch_device(device)
+    runner = model_on(model, target)
+    outputs = []
+    with torch.no_grad():
+        for start in range(0, len(archs), chunk):
+            outputs.append(runner(to_batch(archs[start : start + chunk]).to(target)).cpu().numpy())
+    return np.concatenate(outputs) if outputs else np.zeros(0, dtype=np.float32)
 
 
 @dataclass(frozen=True)
