@@ -111,7 +111,7 @@ def test_workers_share_the_cores_instead_of_oversubscribing(monkeypatch):
     [
         (
             ["--predictor", "nope"],
-            "unknown predictor 'nope'; expected one of: epe_nas, fisher, flops, gcn, gcn-fit, ghn, grad_norm",
+            "unknown predictor 'nope'; expected one of: bananas-mlp, ensemble, epe_nas, fisher, flops, gcn, gcn-fit",
         ),
         (["--benchmark", "nb999"], "unknown benchmark 'nb999'; expected one of: analognas-cifar10"),
         (["--train-sizes", "20000", "--test-size", "all"], "train size 20000 leaves fewer than 2 of the 15625 cells"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -143,6 +145,8 @@ def _builtin_predictors() -> list[Predictor]:
     }
     needs_network = {name for name in registry.predictors.names() if registry.predictors.get(name).plugin.name == "zc"}
     needs_network |= {"zcp-xgb", "zcp-rf", "graf-zcp-xgb", "graf-zcp-rf", "ghn", "short-training"}
+    if importlib.util.find_spec("ngboost") is None:  # ngb's optional dependency (tested where installed)
+        needs_network.add("ngb")
     return [
         registry.predictors.get(n).cls(**small.get(n, {}))
         for n in registry.predictors.names()

@@ -27,7 +27,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-from nasbench_suite import Architectures, FitContext, Predictor
+from nasbench_suite import Architectures, ConfigError, FitContext, Predictor
 from nbs_encodings.encodings import check_encoding, encode
 
 #: Cells predicted per call of the model (bounds the GP's cross-kernel matrix).
@@ -71,6 +71,16 @@ class EncodedRegressor(Predictor):
         scaled = np.concatenate([self.model_.predict(features[s : s + CHUNK]) for s in range(0, len(archs), CHUNK)])
         return scaled * self.y_std_ + self.y_mean_
 
+    def _mean_and_std(self, archs: Architectures, chunk_mean_std: Any) -> tuple[np.ndarray, np.ndarray]:
+        """A model's own mean and standard deviation, ``CHUNK`` cells at a time, on the target's scale
+        (``chunk_mean_std(features) -> (mean, std)`` on the standardised scale)."""
+        if not len(archs):
+            return np.zeros(0), np.zeros(0)
+        features = self._features(archs)
+        parts = [chunk_mean_std(features[start : start + CHUNK]) for start in range(0, len(archs), CHUNK)]
+        mean, std = (np.concatenate(values) for values in zip(*parts))
+        return mean * self.y_std_ + self.y_mean_, std * self.y_std_
+
 
 class GaussianProcess(EncodedRegressor):
     name = "gp"
@@ -91,15 +101,7 @@ class GaussianProcess(EncodedRegressor):
 
     def predict_with_std(self, archs: Architectures) -> tuple[np.ndarray, np.ndarray]:
         """The posterior mean and standard deviation (noise included)."""
-        if not len(archs):
-            return np.zeros(0), np.zeros(0)
-        features = self._features(archs)
-        means, stds = [], []
-        for start in range(0, len(archs), CHUNK):
-            mean, std = self.model_.predict(features[start : start + CHUNK], return_std=True)
-            means.append(mean)
-            stds.append(std)
-        return np.concatenate(means) * self.y_std_ + self.y_mean_, np.concatenate(stds) * self.y_std_
+        return self._mean_and_std(archs, lambda features: self.model_.predict(features, return_std=True))
 
 
 class LightGBM(EncodedRegressor):
@@ -149,6 +151,9 @@ class LightGBM(EncodedRegressor):
 
 
 class NGBoost(EncodedRegressor):
+    """NGBoost, an optional dependency (``pip install 'nasbench-suite[ngboost]'``): without it every
+    ``ngb`` run fails at fit with a message saying so, and the rest of a study goes on."""
+
     name = "ngb"
     description = "NGBoost (natural-gradient boosting of a Normal predictive distribution) on an encoding"
 
@@ -169,7 +174,13 @@ class NGBoost(EncodedRegressor):
         self.random_state = random_state
 
     def make_model(self) -> Any:
-        from ngboost import NGBRegressor
+        try:
+            from ngboost import NGBRegressor
+        except ImportError:
+            raise ConfigError(
+                "NGBoost is not installed: pip install 'nasbench-suite[ngboost]' (an optional dependency: it "
+                "pins pandas below 3 and an older scikit-learn)"
+            ) from None
         from sklearn.tree import DecisionTreeRegressor
 
         base = DecisionTreeRegressor(criterion="friedman_mse", max_depth=self.max_depth, random_state=self.random_state)
@@ -184,15 +195,12 @@ class NGBoost(EncodedRegressor):
 
     def predict_with_std(self, archs: Architectures) -> tuple[np.ndarray, np.ndarray]:
         """The predictive Normal's mean and standard deviation."""
-        if not len(archs):
-            return np.zeros(0), np.zeros(0)
-        features = self._features(archs)
-        means, stds = [], []
-        for start in range(0, len(archs), CHUNK):
-            distribution = self.model_.pred_dist(features[start : start + CHUNK])
-            means.append(distribution.loc)
-            stds.append(distribution.scale)
-        return np.concatenate(means) * self.y_std_ + self.y_mean_, np.concatenate(stds) * self.y_std_
+
+        def normal(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            distribution = self.model_.pred_dist(features)
+            return distribution.loc, distribution.scale
+
+        return self._mean_and_std(archs, normal)
 
 
 class MLP(EncodedRegressor):

@@ -53,6 +53,8 @@ def test_nb101_paths_match_a_hand_count_and_truncation_keeps_the_short_ones(suit
 
 @pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.name)
 def test_every_model_family_learns_nb201_from_a_few_hundred_cells(suite, cls):
+    if cls is NGBoost:
+        pytest.importorskip("ngboost", reason="the optional dependency of ngb")
     table = suite.table("nb201-cifar10")
     split = make_split(table.indices_with("test_accuracy"), "nb201-cifar10", 5, 300, 1000)
     y = table.targets["test_accuracy"]
@@ -76,6 +78,8 @@ def test_bad_options_are_config_errors_naming_the_predictor_and_option(suite):
 
 @pytest.mark.parametrize("cls", [GaussianProcess, NGBoost, BananasPredictor], ids=lambda cls: cls.name)
 def test_predictors_with_their_own_uncertainty_report_a_positive_spread(suite, cls):
+    if cls is NGBoost:
+        pytest.importorskip("ngboost", reason="the optional dependency of ngb")
     table = suite.table("nb201-cifar10")
     options = {"ensemble": 3, "epochs": 20} if cls is BananasPredictor else {}
     options |= {"n_estimators": 50} if cls is NGBoost else {}
@@ -131,3 +135,12 @@ def test_stacking_leans_on_the_better_member_and_the_mean_is_scale_free(suite):
     assert np.allclose(mean.weights_, 0.5) and np.allclose(mean.scales_ > 0, True)
     member_tau = [kendall_tau(y[split.test], m.predict(test)) for m in mean.members_]
     assert kendall_tau(y[split.test], mean.predict(test)) > min(member_tau)
+
+
+def test_ngb_without_ngboost_fails_at_fit_naming_the_extra(suite, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ngboost", None)  # as if it were not installed
+    table = suite.table("nb201-cifar10")
+    with pytest.raises(ConfigError, match=r"pip install 'nasbench-suite\[ngboost\]'"):
+        NGBoost(n_estimators=5).fit(table.archs[:20], table.targets["test_accuracy"][:20])
