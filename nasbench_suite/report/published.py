@@ -68,8 +68,12 @@ def published_tables(
     return out
 
 
+def _metric_name(metric: str) -> str:
+    return {"kendall_tau": "Kendall τ"}.get(metric, metric)
+
+
 def _title(protocol: str, benchmark: str, target: str, train_size: int, metric: str) -> str:
-    shown = {"kendall_tau": "Kendall τ"}.get(metric, metric)
+    shown = _metric_name(metric)
     return f"Published beside measured: {protocol}, {benchmark}, {target}, {train_size:,} labels ({shown})"
 
 
@@ -110,4 +114,4 @@ def _table(
         ]
     )
     both = pd.concat([table, paper], ignore_index=True).drop(columns="mean")
-    return both.rename(columns={"value": {"kendall_tau": "Kendall τ"}.get(metric, metric)})
+    return both.rename(columns={"value": _metric_name(metric)})

@@ -75,9 +75,7 @@ def make_split(
                 f"benchmark {benchmark}: train {train_size} + unlabelled {unlabelled_size} cells needed but only "
                 f"{len(pool)} have the target"
             )
-        order = run_rng(seed, benchmark).permutation(pool)
-        end = train_size + unlabelled_size
-        return Split(train=order[:train_size], unlabelled=order[train_size:end], test=np.sort(pool))
+        return _labels_first(run_rng(seed, benchmark).permutation(pool), train_size, unlabelled_size, np.sort(pool))
     needed = test_size + train_size + unlabelled_size
     if needed > len(pool) or (train_pool and train_size + unlabelled_size > train_pool):
         raise ConfigError(
@@ -89,20 +87,24 @@ def make_split(
     if train_pool:
         labelled, outside = fixed_train_pool(pool, benchmark, train_pool)
         labelled, outside = rng.permutation(labelled), rng.permutation(outside)
-        end = train_size + unlabelled_size
-        return Split(train=labelled[:train_size], unlabelled=labelled[train_size:end], test=outside[:test_size])
+        return _labels_first(labelled, train_size, unlabelled_size, outside[:test_size])
     order = rng.permutation(pool)
     if test_rest:
         if needed != len(pool):
             rest = len(pool) - train_size - unlabelled_size
             raise ConfigError(f"benchmark {benchmark}: test size {test_size}, but every other cell is {rest} cells")
-        end = train_size + unlabelled_size
-        return Split(train=order[:train_size], unlabelled=order[train_size:end], test=order[end:])
+        return _labels_first(order, train_size, unlabelled_size, order[train_size + unlabelled_size :])
     return Split(
         test=order[:test_size],
         train=order[test_size : test_size + train_size],
         unlabelled=order[test_size + train_size : needed],
     )
+
+
+def _labels_first(order: np.ndarray, train_size: int, unlabelled_size: int, test: np.ndarray) -> Split:
+    """The training cells first in ``order`` (nested across train sizes), the unlabelled ones next."""
+    end = train_size + unlabelled_size
+    return Split(train=order[:train_size], unlabelled=order[train_size:end], test=test)
 
 
 @dataclass(frozen=True)
